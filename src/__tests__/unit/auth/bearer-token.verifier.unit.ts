@@ -1,0 +1,50 @@
+import {expect} from '@loopback/testlab';
+import {createHmac, generateKeyPairSync} from 'node:crypto';
+import jwt from 'jsonwebtoken';
+import {BearerTokenError, BearerTokenVerifier} from '../../../auth/bearer-token.verifier';
+
+const SECRET = 's'.repeat(40);
+
+describe('BearerTokenVerifier (unit)', () => {
+  const hs = () => new BearerTokenVerifier({algorithm: 'HS256', secret: SECRET, issuer: 'issuer-1'});
+
+  function expectRejected(verifier: BearerTokenVerifier, token: string) {
+    expect(() => verifier.verify(token)).to.throw(BearerTokenError);
+  }
+
+  it('accepts a valid HS256 token and returns id and permissions', () => {
+    const token = jwt.sign({id: 'u1', permissions: ['EditMeeting']}, SECRET, {expiresIn: 60, issuer: 'issuer-1'});
+    expect(hs().verify(token)).to.eql({id: 'u1', permissions: ['EditMeeting']});
+  });
+
+  it('takes the caller id from sub when id is absent', () => {
+    const token = jwt.sign({sub: 'u2', permissions: []}, SECRET, {expiresIn: 60, issuer: 'issuer-1'});
+    expect(hs().verify(token).id).to.equal('u2');
+  });
+
+  it('rejects expired, wrongly signed, wrong-issuer, exp-less and permission-less tokens', () => {
+    expectRejected(hs(), jwt.sign({id: 'u', permissions: [], exp: Math.floor(Date.now() / 1000) - 60}, SECRET, {issuer: 'issuer-1'}));
+    expectRejected(hs(), jwt.sign({id: 'u', permissions: []}, 'x'.repeat(40), {expiresIn: 60, issuer: 'issuer-1'}));
+    expectRejected(hs(), jwt.sign({id: 'u', permissions: []}, SECRET, {expiresIn: 60, issuer: 'other'}));
+    expectRejected(hs(), jwt.sign({id: 'u', permissions: []}, SECRET, {issuer: 'issuer-1'}));
+    expectRejected(hs(), jwt.sign({id: 'u', permissions: 'all'}, SECRET, {expiresIn: 60, issuer: 'issuer-1'}));
+  });
+
+  it('rejects alg none', () => {
+    const header = Buffer.from('{"alg":"none","typ":"JWT"}').toString('base64url');
+    const payload = Buffer.from(JSON.stringify({id: 'u', permissions: [], exp: 9999999999, iss: 'issuer-1'})).toString('base64url');
+    expectRejected(hs(), `${header}.${payload}.`);
+  });
+
+  it('rejects an HS256 token signed with the RS256 public key (algorithm confusion)', () => {
+    const {publicKey, privateKey} = generateKeyPairSync('rsa', {modulusLength: 2048});
+    const publicPem = publicKey.export({type: 'spki', format: 'pem'}).toString();
+    const rs = new BearerTokenVerifier({algorithm: 'RS256', publicKeyPem: publicPem});
+    const good = jwt.sign({id: 'u', permissions: []}, privateKey, {algorithm: 'RS256', expiresIn: 60});
+    expect(rs.verify(good).id).to.equal('u');
+    const header = Buffer.from('{"alg":"HS256","typ":"JWT"}').toString('base64url');
+    const payload = Buffer.from(JSON.stringify({id: 'u', permissions: [], exp: 9999999999})).toString('base64url');
+    const signature = createHmac('sha256', publicPem).update(`${header}.${payload}`).digest('base64url');
+    expectRejected(rs, `${header}.${payload}.${signature}`);
+  });
+});

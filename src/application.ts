@@ -1,0 +1,65 @@
+import {BootMixin} from '@loopback/boot';
+import {ApplicationConfig, CoreBindings} from '@loopback/core';
+import {RepositoryMixin} from '@loopback/repository';
+import {RestApplication} from '@loopback/rest';
+import {RestExplorerBindings, RestExplorerComponent} from '@loopback/rest-explorer';
+import type {ServiceConfig} from './config/service-config';
+import {installAuth} from './auth/install-auth';
+import {bindServiceDependencies, ServiceDependencyOverrides} from './bindings';
+import {ConfigBindings, LoggingBindings} from './keys';
+import {errorMappingMiddleware} from './middleware/error-mapping.middleware';
+import {requestLogMiddleware} from './middleware/request-log.middleware';
+import {BearerSecuritySpecEnhancer} from './auth/bearer-security.spec-enhancer';
+
+export interface VideoConferencingOptions extends ApplicationConfig {
+  serviceConfig: ServiceConfig;
+  /** Replacements for default dependencies (tests, local mode). */
+  overrides?: ServiceDependencyOverrides;
+}
+
+/** Components, middleware and boot options; no logic of its own. */
+export class VideoConferencingApplication extends BootMixin(RepositoryMixin(RestApplication)) {
+  constructor(options: VideoConferencingOptions) {
+    const {serviceConfig} = options;
+    super({
+      ...options,
+      rest: {
+        port: serviceConfig.port,
+        host: serviceConfig.host,
+        gracePeriodForClose: 10000,
+        openApiSpec: {setServersFromRequest: true},
+        requestBodyParser: {json: {limit: '256kb'}, raw: {limit: '1mb'}},
+        cors: {origin: true, exposedHeaders: ['X-Total-Count', 'X-Request-Id'], maxAge: 86400},
+        ...options.rest,
+      },
+    });
+    this.projectRoot = __dirname;
+    this.bootOptions = {
+      controllers: {dirs: ['controllers'], extensions: ['.controller.js'], nested: true},
+      repositories: {dirs: ['repositories'], extensions: ['.repository.js'], nested: true},
+      datasources: {dirs: ['datasources'], extensions: ['.datasource.js'], nested: true},
+      services: {dirs: ['services'], extensions: ['.service.js'], nested: true},
+    };
+
+    // Database first, then the job queue that uses it, then the HTTP server; stop in reverse.
+    this.bind(CoreBindings.LIFE_CYCLE_OBSERVER_OPTIONS).to({orderedGroups: ['datasource', 'jobs', 'server'], parallel: false});
+    bindServiceDependencies(this, serviceConfig, options.overrides ?? {});
+    const logger = this.getSync(LoggingBindings.LOGGER);
+
+    this.api({
+      openapi: '3.0.0',
+      info: {title: 'Video Conferencing Service', version: '0.1.0'},
+      paths: {},
+    });
+    this.add(BearerSecuritySpecEnhancer.binding());
+    this.middleware(requestLogMiddleware(logger), {key: 'middleware.requestLog'});
+    this.middleware(errorMappingMiddleware(logger), {key: 'middleware.errorMapping'});
+    installAuth(this);
+    this.configure(RestExplorerBindings.COMPONENT).to({path: '/explorer'});
+    this.component(RestExplorerComponent);
+  }
+
+  get serviceConfig(): ServiceConfig {
+    return this.getSync(ConfigBindings.SERVICE_CONFIG);
+  }
+}

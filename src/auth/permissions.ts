@@ -1,0 +1,17 @@
+/** Permission keys carried in the bearer token's `permissions` claim (same strings as the earlier API). */
+export const Permission = {
+  CreateMeetingSession: 'CreateMeetingSession',
+  GenerateMeetingToken: 'GenerateMeetingToken',
+  EditMeeting: 'EditMeeting',
+  StopMeeting: 'StopMeeting',
+  GetMeetingAttendees: 'GetMeetingAttendees',
+  GetMeetingArchives: 'GetMeetingArchives',
+  DeleteMeetingArchive: 'DeleteMeetingArchive',
+  SetMeetingUploadTarget: 'SetMeetingUploadTarget',
+  /** Lets a caller who did not create a meeting mint moderator tokens for it. */
+  ModerateMeeting: 'ModerateMeeting',
+} as const;
+
+export type PermissionKey = (typeof Permission)[keyof typeof Permission];
+
+export const ALL_PERMISSIONS: readonly PermissionKey[] = Object.values(Permission);

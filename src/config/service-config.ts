@@ -1,0 +1,194 @@
+import path from 'node:path';
+import {ConfigError, EnvReader} from './env-reader';
+
+export {ConfigError} from './env-reader';
+
+/** Where the database comes from: a configured server or the embedded one under `DATA_DIR`. */
+export type DatabaseMode = 'external' | 'embedded';
+
+export interface DatabaseConfig {
+  mode: DatabaseMode;
+  host: string;
+  port: number;
+  user: string;
+  password?: string;
+  database: string;
+  /** PostgreSQL schema holding every table of the service (never hard-coded in SQL). */
+  schema: string;
+  /** Upper bound of the connection pool of one replica. */
+  poolMax: number;
+}
+
+export interface AuthConfig {
+  algorithm: 'HS256' | 'RS256';
+  /** HS256 shared secret; absent in zero-config mode until a development secret is generated. */
+  secret?: string;
+  /** RS256 public key (PEM) of an external auth service. */
+  publicKeyPem?: string;
+  issuer?: string;
+}
+
+export interface VonageConfig {
+  applicationId: string;
+  /** PEM text of the application private key (a path in `VONAGE_PRIVATE_KEY` is read at load time). */
+  privateKeyPem: string;
+  /** Base URL of the Video REST API, without a trailing slash. */
+  videoHost: string;
+  /** Legacy OpenTok project key/secret, only needed to set the archive storage target by API. */
+  apiKey?: string;
+  apiSecret?: string;
+  apiHost: string;
+  timeoutMs: number;
+}
+
+export interface WebhookConfig {
+  /** Every secret that may currently sign callbacks (rotation keeps two valid at once). */
+  signatureSecrets: string[];
+  allowUnsigned: boolean;
+  toleranceSeconds: number;
+}
+
+export interface StorageConfig {
+  /** 32-byte AES-256-GCM key for storage credentials at rest; generated under DATA_DIR in zero-config mode. */
+  encryptionKey?: Buffer;
+  downloadUrlTtlSeconds: number;
+  awsAccessKeyId?: string;
+  awsSecretAccessKey?: string;
+  awsRegion: string;
+  azureAccountKey?: string;
+}
+
+export interface ServiceConfig {
+  nodeEnv: string;
+  isProduction: boolean;
+  port: number;
+  host?: string;
+  dataDir: string;
+  logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+  /** Worker processes for the HTTP server (1 = no cluster). */
+  workers: number;
+  database: DatabaseConfig;
+  auth: AuthConfig;
+  videoProvider: string;
+  /** Absent when no Vonage application is configured: local mode uses the emulator. */
+  vonage?: VonageConfig;
+  webhooks: WebhookConfig;
+  /** How many minutes before `scheduleTime` a scheduled meeting admits attendees. */
+  timeToStartMinutes: number;
+  storage: StorageConfig;
+  /** Seconds a queued teardown waits behind the inline attempt before it checks the work. */
+  teardownSafetyNetSeconds: number;
+  /** Port of the in-process Vonage emulator in local mode (0 = any free port). */
+  emulatorPort: number;
+}
+
+const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
+
+/**
+ * Parses and validates the environment once. Throws a ConfigError naming the
+ * variable at fault, so a bad value stops the start instead of failing later.
+ */
+export function loadServiceConfig(env: NodeJS.ProcessEnv): ServiceConfig {
+  const read = new EnvReader(env);
+  const nodeEnv = read.string('NODE_ENV') ?? 'development';
+  const isProduction = nodeEnv === 'production';
+  const dataDir = path.resolve(read.string('DATA_DIR') ?? '.data');
+
+  const dbHost = read.string('DB_HOST');
+  const database: DatabaseConfig = {
+    mode: dbHost ? 'external' : 'embedded',
+    host: dbHost ?? '127.0.0.1',
+    port: read.port('DB_PORT') ?? 5432,
+    user: read.string('DB_USER') ?? 'postgres',
+    password: read.string('DB_PASSWORD'),
+    database: read.string('DB_DATABASE') ?? 'video_conferencing',
+    schema: read.identifier('DB_SCHEMA') ?? 'main',
+    poolMax: read.integer('DB_POOL_MAX', {min: 1, max: 200}) ?? 10,
+  };
+  if (isProduction && database.mode === 'embedded') {
+    throw new ConfigError('DB_HOST', 'is required when NODE_ENV=production (the embedded database is for development)');
+  }
+
+  const auth = readAuth(read, isProduction);
+  const videoProvider = read.oneOf('VIDEO_PROVIDER', ['vonage']) ?? 'vonage';
+  const vonage = readVonage(read, isProduction);
+
+  const webhooks: WebhookConfig = {
+    signatureSecrets: read.list('VONAGE_SIGNATURE_SECRET'),
+    allowUnsigned: read.boolean('WEBHOOK_ALLOW_UNSIGNED') ?? false,
+    toleranceSeconds: read.integer('WEBHOOK_TOLERANCE_SECONDS', {min: 1, max: 86400}) ?? 300,
+  };
+
+  const storage: StorageConfig = {
+    encryptionKey: read.key32('STORAGE_ENCRYPTION_KEY'),
+    downloadUrlTtlSeconds: read.integer('DOWNLOAD_URL_TTL_SECONDS', {min: 60, max: 7 * 86400}) ?? 900,
+    awsAccessKeyId: read.string('AWS_ACCESS_KEY_ID'),
+    awsSecretAccessKey: read.string('AWS_SECRET_ACCESS_KEY'),
+    awsRegion: read.string('AWS_REGION') ?? 'us-east-1',
+    azureAccountKey: read.string('AZURE_STORAGE_ACCOUNT_KEY'),
+  };
+  if (isProduction && !storage.encryptionKey) {
+    throw new ConfigError('STORAGE_ENCRYPTION_KEY', 'is required when NODE_ENV=production');
+  }
+
+  return {
+    nodeEnv,
+    isProduction,
+    port: read.port('PORT') ?? 3000,
+    host: read.string('HOST'),
+    dataDir,
+    logLevel: read.oneOf('LOG_LEVEL', LOG_LEVELS) ?? 'info',
+    workers: read.integer('WORKERS', {min: 1, max: 64}) ?? 1,
+    database,
+    auth,
+    videoProvider,
+    vonage,
+    webhooks,
+    timeToStartMinutes: read.integer('TIME_TO_START', {min: 0, max: 7 * 24 * 60}) ?? 10,
+    storage,
+    teardownSafetyNetSeconds: read.integer('TEARDOWN_SAFETY_NET_SECONDS', {min: 1, max: 3600}) ?? 30,
+    emulatorPort: read.port('EMULATOR_PORT') ?? 4010,
+  };
+}
+
+function readAuth(read: EnvReader, isProduction: boolean): AuthConfig {
+  const secret = read.string('JWT_SECRET');
+  const publicKeyPem = read.pemOrPath('JWT_PUBLIC_KEY');
+  const issuer = read.string('JWT_ISSUER');
+  if (secret && publicKeyPem) {
+    throw new ConfigError('JWT_PUBLIC_KEY', 'cannot be combined with JWT_SECRET: choose HS256 or RS256');
+  }
+  if (secret && secret.length < 32) {
+    throw new ConfigError('JWT_SECRET', 'must be at least 32 characters long');
+  }
+  if (publicKeyPem) {
+    return {algorithm: 'RS256', publicKeyPem, issuer};
+  }
+  if (!secret && isProduction) {
+    throw new ConfigError('JWT_SECRET', 'is required when NODE_ENV=production (or set JWT_PUBLIC_KEY)');
+  }
+  return {algorithm: 'HS256', secret, issuer};
+}
+
+function readVonage(read: EnvReader, isProduction: boolean): VonageConfig | undefined {
+  const applicationId = read.string('VONAGE_APPLICATION_ID');
+  const videoHost = (read.url('VONAGE_VIDEO_HOST') ?? 'https://video.api.vonage.com').replace(/\/+$/, '');
+  const apiHost = (read.url('VONAGE_API_HOST') ?? 'https://api.opentok.com').replace(/\/+$/, '');
+  const timeoutMs = read.integer('VONAGE_TIMEOUT_MS', {min: 100, max: 120000}) ?? 10000;
+  if (!applicationId) {
+    if (isProduction) {
+      throw new ConfigError('VONAGE_APPLICATION_ID', 'is required when NODE_ENV=production (local mode uses an emulator)');
+    }
+    return undefined;
+  }
+  const privateKeyPem = read.pemOrPath('VONAGE_PRIVATE_KEY');
+  if (!privateKeyPem) {
+    throw new ConfigError('VONAGE_PRIVATE_KEY', 'is required when VONAGE_APPLICATION_ID is set');
+  }
+  const apiKey = read.string('VONAGE_API_KEY');
+  const apiSecret = read.string('VONAGE_API_SECRET');
+  if (Boolean(apiKey) !== Boolean(apiSecret)) {
+    throw new ConfigError(apiKey ? 'VONAGE_API_SECRET' : 'VONAGE_API_KEY', 'must be set together with its pair');
+  }
+  return {applicationId, privateKeyPem, videoHost, apiKey, apiSecret, apiHost, timeoutMs};
+}

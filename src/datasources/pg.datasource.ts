@@ -1,0 +1,56 @@
+import {inject, lifeCycleObserver, LifeCycleObserver} from '@loopback/core';
+import {juggler} from '@loopback/repository';
+import type {Pool} from 'pg';
+
+/** Connector settings; bound at `datasources.config.pg` by the application from the typed config. */
+export interface PgDataSourceConfig {
+  name: 'pg';
+  connector: 'postgresql';
+  host: string;
+  port: number;
+  user: string;
+  password?: string;
+  database: string;
+  /** Schema the connector prefixes to model tables. */
+  schema: string;
+  /** Pool size. */
+  max: number;
+  /** Startup options for every pooled connection: sets search_path for hand-written SQL. */
+  options: string;
+  connectionTimeoutMillis: number;
+  idleTimeoutMillis: number;
+  /** Log pool errors through debug instead of crashing on a dropped idle connection. */
+  onError: 'ignore';
+}
+
+export function pgDataSourceConfig(db: {host: string; port: number; user: string; password?: string; database: string; schema: string; poolMax: number}): PgDataSourceConfig {
+  return {
+    name: 'pg',
+    connector: 'postgresql',
+    host: db.host,
+    port: db.port,
+    user: db.user,
+    password: db.password,
+    database: db.database,
+    schema: db.schema,
+    max: db.poolMax,
+    options: `-c search_path=${db.schema},public`,
+    connectionTimeoutMillis: 5000,
+    idleTimeoutMillis: 30000,
+    onError: 'ignore',
+  };
+}
+
+@lifeCycleObserver('datasource')
+export class PgDataSource extends juggler.DataSource implements LifeCycleObserver {
+  static dataSourceName = 'pg';
+
+  constructor(@inject('datasources.config.pg') dsConfig: PgDataSourceConfig) {
+    super(dsConfig);
+  }
+
+  /** The connector's own pg pool, for transactions and hand-written SQL. */
+  get pool(): Pool {
+    return (this.connector as unknown as {pg: Pool}).pg;
+  }
+}

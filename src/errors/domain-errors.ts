@@ -1,0 +1,54 @@
+/**
+ * Errors the domain throws. Each has a stable `code`; the HTTP status is chosen
+ * in one place (error-codes.ts), so services never import HttpErrors.
+ */
+export abstract class DomainError extends Error {
+  abstract readonly code: string;
+  constructor(message: string, options?: {cause?: unknown}) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+export class ValidationError extends DomainError {
+  readonly code = 'VALIDATION_FAILED';
+}
+
+export class PermissionDeniedError extends DomainError {
+  readonly code = 'PERMISSION_DENIED';
+}
+
+export class MeetingNotFoundError extends DomainError {
+  readonly code = 'MEETING_NOT_FOUND';
+  constructor(meetingLinkId: string) {
+    super(`No meeting with link id "${meetingLinkId}"`);
+  }
+}
+
+/** The meeting exists but its state forbids the action (ended, not open yet). */
+export class MeetingStateError extends DomainError {
+  readonly code = 'MEETING_STATE_INVALID';
+}
+
+export class ArchiveNotFoundError extends DomainError {
+  readonly code = 'ARCHIVE_NOT_FOUND';
+  constructor(archiveId: string) {
+    super(`No archive with id "${archiveId}"`);
+  }
+}
+
+export class ArchiveConflictError extends DomainError {
+  readonly code = 'ARCHIVE_CONFLICT';
+}
+
+export class StorageTargetNotFoundError extends DomainError {
+  readonly code = 'STORAGE_TARGET_NOT_FOUND';
+  constructor() {
+    super('No archive storage target is configured');
+  }
+}
+
+/** A dependency we cannot do without is down (database, storage); safe to retry. */
+export class DependencyUnavailableError extends DomainError {
+  readonly code = 'DEPENDENCY_UNAVAILABLE';
+}

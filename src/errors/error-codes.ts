@@ -1,0 +1,26 @@
+/** Domain/provider error code → HTTP status: the one table that decides it. */
+export const ERROR_CODE_STATUS: Readonly<Record<string, number>> = {
+  UNAUTHENTICATED: 401,
+  WEBHOOK_UNVERIFIED: 401,
+  PERMISSION_DENIED: 403,
+  VALIDATION_FAILED: 400,
+  MEETING_NOT_FOUND: 404,
+  ARCHIVE_NOT_FOUND: 404,
+  STORAGE_TARGET_NOT_FOUND: 404,
+  MEETING_STATE_INVALID: 400,
+  ARCHIVE_CONFLICT: 409,
+  STORAGE_TARGET_INVALID: 400,
+  STORAGE_UNAVAILABLE: 502,
+  PROVIDER_UNAVAILABLE: 502,
+  PROVIDER_REJECTED: 502,
+  PROVIDER_AUTH_FAILED: 502,
+  PROVIDER_NOT_FOUND: 502,
+  PROVIDER_CONFLICT: 409,
+  DEPENDENCY_UNAVAILABLE: 503,
+};
+
+/** Codes whose own message must not reach the client (it may reveal why a credential failed). */
+export const GENERIC_MESSAGES: Readonly<Record<string, string>> = {
+  UNAUTHENTICATED: 'Authorization required: send a valid bearer token',
+  WEBHOOK_UNVERIFIED: 'Callback signature could not be verified',
+};

@@ -1,0 +1,57 @@
+import {VideoConferencingApplication} from './application';
+import {loadDotEnv} from './config/load-dotenv';
+import {ConfigError, loadServiceConfig} from './config/service-config';
+import {prepareRuntime} from './local/runtime';
+import {createLogger, describeError} from './logging/logger';
+import {isClusterWorker, runCluster} from './cluster';
+
+export {VideoConferencingApplication} from './application';
+
+/** Starts one service process from the environment; resolves once it listens. */
+export async function main(env: NodeJS.ProcessEnv = process.env): Promise<VideoConferencingApplication> {
+  const config = loadServiceConfig(env);
+  const logger = createLogger(config.logLevel);
+  const runtime = await prepareRuntime(config, logger);
+  const app = new VideoConferencingApplication({serviceConfig: runtime.config, overrides: {logger}});
+  try {
+    await app.boot();
+    await app.start();
+  } catch (error) {
+    await runtime.stop();
+    throw error;
+  }
+  const url = app.restServer.url ?? `http://127.0.0.1:${runtime.config.port}`;
+  runtime.onListening(url);
+  logger.info('service listening', {url, explorer: `${url}/explorer`});
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info('shutting down', {signal});
+    try {
+      await app.stop();
+      await runtime.stop();
+    } catch (error) {
+      logger.error('error during shutdown', {error: describeError(error as Error)});
+    }
+    process.exit(0);
+  };
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+  return app;
+}
+
+if (require.main === module) {
+  loadDotEnv();
+  const start = async () => {
+    const config = loadServiceConfig(process.env);
+    if (config.workers > 1 && !isClusterWorker()) return runCluster(config, createLogger(config.logLevel));
+    await main();
+  };
+  start().catch(error => {
+    const message = error instanceof ConfigError ? error.message : `Cannot start: ${(error as Error).message}`;
+    process.stderr.write(message + '\n');
+    process.exit(1);
+  });
+}

@@ -1,0 +1,31 @@
+import type {PoolClient} from 'pg';
+
+/** Names of the durable background jobs. */
+export const JobNames = {
+  /** Finish ending a meeting at the provider: disconnect clients, stop archives. */
+  MeetingTeardown: 'meeting-teardown',
+  /** Finish deleting an archive: provider copy and uploaded object. */
+  ArchivePurge: 'archive-purge',
+} as const;
+export type JobName = (typeof JobNames)[keyof typeof JobNames];
+
+export interface EnqueueOptions {
+  /** At most one queued job per key (e.g. one teardown per meeting). */
+  singletonKey?: string;
+  /** Enqueue inside this transaction, so the job exists only if the transaction commits. */
+  client?: PoolClient;
+  /** Hold the job back this long (a safety net behind an inline attempt). */
+  startAfterSeconds?: number;
+}
+
+/** A PostgreSQL-backed queue: jobs survive crashes and are shared by every replica. */
+export interface JobQueue {
+  /** Returns the job id, or null when a job with the same singletonKey is already queued. */
+  enqueue(name: JobName, data: object, options?: EnqueueOptions): Promise<string | null>;
+  /** Withdraws a queued job whose work was done inline. */
+  cancel(name: JobName, jobId: string): Promise<void>;
+  /** Handlers throw to have the job retried with backoff. */
+  register<T extends object>(name: JobName, handler: (data: T) => Promise<void>): Promise<void>;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}

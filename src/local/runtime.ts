@@ -1,0 +1,88 @@
+import {createPublicKey} from 'node:crypto';
+import type {ServiceConfig} from '../config/service-config';
+import {migrateUp} from '../db/migrate';
+import {VonageVideoEmulator} from '../emulator';
+import type {Logger} from '../logging/logger';
+import {createArchiveStorage} from '../providers/storage/storage.factory';
+import {ensureDevSecrets} from './dev-secrets';
+import {startEmbeddedDatabase} from './embedded-database';
+
+/** The configuration the app runs with, plus what local mode started for it. */
+export interface PreparedRuntime {
+  config: ServiceConfig;
+  /** Tells the local emulator where the service now listens. */
+  onListening(serviceUrl: string): void;
+  stop(): Promise<void>;
+}
+
+/**
+ * Fills what zero-config development leaves unset: an embedded database with
+ * the migrations applied, generated secrets, and a local Vonage emulator.
+ */
+export async function prepareRuntime(config: ServiceConfig, logger: Logger): Promise<PreparedRuntime> {
+  const stops: Array<() => Promise<void>> = [];
+  let resolved: ServiceConfig = {...config};
+  const needsDevSecrets = !config.auth.secret && !config.auth.publicKeyPem;
+  const secrets = needsDevSecrets || !config.vonage || !config.storage.encryptionKey ? ensureDevSecrets(config.dataDir) : undefined;
+
+  if (secrets && needsDevSecrets) {
+    resolved.auth = {...resolved.auth, secret: secrets.jwtSecret};
+    logger.info('using a generated development JWT secret; run `npm run token` for a bearer token with every permission');
+  }
+  if (secrets && !config.storage.encryptionKey) {
+    resolved.storage = {...resolved.storage, encryptionKey: Buffer.from(secrets.storageEncryptionKeyHex, 'hex')};
+  }
+
+  if (config.database.mode === 'embedded') {
+    const db = await startEmbeddedDatabase(config.dataDir, config.database.database);
+    stops.push(() => db.stop());
+    resolved.database = {...resolved.database, host: db.host, port: db.port, user: db.user, password: db.password};
+    const applied = await migrateUp({connection: resolved.database, schema: resolved.database.schema});
+    logger.info('embedded PostgreSQL database in use (DB_HOST is unset)', {
+      dataDir: config.dataDir,
+      port: db.port,
+      migrationsApplied: applied.length,
+    });
+  }
+
+  let emulator: VonageVideoEmulator | undefined;
+  if (!config.vonage && secrets) {
+    emulator = new VonageVideoEmulator({
+      applicationId: secrets.vonageApplicationId,
+      applicationPublicKeyPem: createPublicKey(secrets.vonagePrivateKeyPem).export({type: 'spki', format: 'pem'}).toString(),
+      apiKey: secrets.vonageApiKey,
+      apiSecret: secrets.vonageApiSecret,
+      signatureSecret: secrets.signatureSecret,
+      storageFactory: createArchiveStorage,
+      log: (message: string, fields?: object) => logger.debug(`emulator: ${message}`, fields as Record<string, unknown>),
+    });
+    const emulatorUrl = await emulator.start(config.emulatorPort, '127.0.0.1');
+    const running = emulator;
+    stops.unshift(() => running.stop());
+    resolved.vonage = {
+      applicationId: secrets.vonageApplicationId,
+      privateKeyPem: secrets.vonagePrivateKeyPem,
+      videoHost: emulatorUrl,
+      apiHost: emulatorUrl,
+      apiKey: secrets.vonageApiKey,
+      apiSecret: secrets.vonageApiSecret,
+      timeoutMs: 10000,
+    };
+    if (resolved.webhooks.signatureSecrets.length === 0) {
+      resolved.webhooks = {...resolved.webhooks, signatureSecrets: [secrets.signatureSecret]};
+    }
+    logger.info('local Vonage Video emulator in use (VONAGE_APPLICATION_ID is unset)', {emulatorUrl});
+  }
+
+  if (resolved.webhooks.signatureSecrets.length === 0 && resolved.webhooks.allowUnsigned) {
+    logger.warn('WEBHOOK_ALLOW_UNSIGNED=true: callbacks are accepted without a signature');
+  }
+
+  return {
+    config: resolved,
+    onListening: serviceUrl => emulator?.setCallbackUrl(`${serviceUrl}/webhooks/session`),
+    stop: async () => {
+      for (const stop of stops) await stop();
+    },
+  };
+}
