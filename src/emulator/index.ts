@@ -1,0 +1,2 @@
+export {VonageVideoEmulator} from './vonage-emulator';
+export type {RecordedRequest, VonageEmulatorOptions} from './vonage-emulator';

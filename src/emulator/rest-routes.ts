@@ -1,0 +1,119 @@
+import type {ArchiveFlow} from './archive-flow';
+import type {EmulatorAuth} from './emulator-auth';
+import type {EmulatorState} from './emulator-state';
+import {EmulatorHttpError, matchPath} from './http-utils';
+import type {ParticipantFlow} from './participant-flow';
+
+export interface RestRequest {
+  method: string;
+  path: string;
+  query: URLSearchParams;
+  headers: Record<string, string | string[] | undefined>;
+  body: unknown;
+}
+
+export interface RestReply {
+  status: number;
+  body?: unknown;
+  /** Claims of the REST JWT, recorded for tests. */
+  jwtClaims?: Record<string, unknown>;
+}
+
+export interface RestDeps {
+  applicationId: string;
+  state: EmulatorState;
+  auth: EmulatorAuth;
+  archives: ArchiveFlow;
+  participants: ParticipantFlow;
+}
+
+/** The part of the Vonage Video REST API the service uses. Null when no route matches. */
+export async function handleRest(request: RestRequest, deps: RestDeps): Promise<RestReply | null> {
+  const {method, path} = request;
+  const storage = matchPath('/v2/project/:apiKey/archive/storage', path);
+  if (storage && (method === 'PUT' || method === 'DELETE')) {
+    deps.auth.verifyProjectJwt(header(request, 'x-opentok-auth'), storage.apiKey);
+    if (method === 'DELETE') {
+      deps.state.storageTarget = null;
+      return {status: 204};
+    }
+    const body = request.body as Record<string, unknown> | undefined;
+    if (!body || (body.type !== 's3' && body.type !== 'azure') || typeof body.config !== 'object') {
+      throw new EmulatorHttpError(400, 'Body must be {type: "s3"|"azure", config: {...}}');
+    }
+    deps.state.storageTarget = body;
+    return {status: 200, body: {type: body.type}};
+  }
+
+  const isSessionCreate = method === 'POST' && path === '/session/create';
+  const project = /^\/v2\/project\/([^/]+)\//.exec(path);
+  if (!isSessionCreate && !project) return null;
+  const jwtClaims = deps.auth.verifyRestJwt(header(request, 'authorization'));
+  if (project && decodeURIComponent(project[1]) !== deps.applicationId) throw new EmulatorHttpError(403, 'Project id does not match the JWT');
+
+  if (isSessionCreate) return {status: 200, body: createSession(request.body as Record<string, string> | undefined, deps), jwtClaims};
+  const reply = await projectRoute(request, deps);
+  return reply ? {...reply, jwtClaims} : null;
+}
+
+function createSession(form: Record<string, string> | undefined, deps: RestDeps): unknown[] {
+  const archiveMode = form?.archiveMode ?? 'manual';
+  const mediaMode = form?.['p2p.preference'] ?? 'disabled';
+  const e2ee = form?.e2ee === 'true';
+  if (archiveMode !== 'manual' && archiveMode !== 'always') throw new EmulatorHttpError(400, 'archiveMode must be manual or always');
+  if (archiveMode === 'always' && mediaMode !== 'disabled') throw new EmulatorHttpError(400, 'archiveMode=always needs routed media');
+  if (e2ee && (archiveMode === 'always' || mediaMode !== 'disabled')) throw new EmulatorHttpError(400, 'e2ee needs routed media and no archiving');
+  const session = deps.state.createSession(archiveMode, e2ee);
+  return [{session_id: session.id, project_id: deps.applicationId, create_dt: new Date(session.createdAt).toUTCString(), media_server_url: ''}];
+}
+
+async function projectRoute(request: RestRequest, deps: RestDeps): Promise<RestReply | null> {
+  const {method, path} = request;
+  const prefix = `/v2/project/${encodeURIComponent(deps.applicationId)}`;
+  const rest = path.startsWith(prefix) ? path.slice(prefix.length) : path.replace(/^\/v2\/project\/[^/]+/, '');
+  let m: Record<string, string> | null;
+
+  if ((m = matchPath('/session/:sessionId/connection', rest)) && method === 'GET') {
+    if (!deps.state.sessions.has(m.sessionId)) throw new EmulatorHttpError(404, 'Session not found');
+    const items = deps.state.connectionsOf(m.sessionId).map(c => ({connectionId: c.id, connectionState: 'CONNECTED', createdAt: c.createdAt}));
+    return {status: 200, body: {count: items.length, items}};
+  }
+  if ((m = matchPath('/session/:sessionId/connection/:connectionId', rest)) && method === 'DELETE') {
+    const connection = deps.state.connections.get(m.connectionId);
+    if (!connection || connection.sessionId !== m.sessionId) throw new EmulatorHttpError(404, 'Connection not found');
+    await deps.participants.leave(connection, 'forceDisconnected');
+    return {status: 204};
+  }
+  if (rest === '/archive' && method === 'POST') {
+    const body = (request.body ?? {}) as Record<string, unknown>;
+    if (typeof body.sessionId !== 'string') throw new EmulatorHttpError(400, 'sessionId is required');
+    const archive = await deps.archives.start(body.sessionId, typeof body.name === 'string' ? body.name : undefined, body.outputMode);
+    return {status: 200, body: deps.archives.json(archive)};
+  }
+  if (rest === '/archive' && method === 'GET') {
+    const sessionId = request.query.get('sessionId');
+    const offset = Number(request.query.get('offset') ?? 0);
+    const count = Math.min(Number(request.query.get('count') ?? 50), 1000);
+    const all = [...deps.state.archives.values()].filter(a => !sessionId || a.sessionId === sessionId).sort((a, b) => b.createdAt - a.createdAt);
+    return {status: 200, body: {count: all.length, items: all.slice(offset, offset + count).map(a => deps.archives.json(a))}};
+  }
+  if ((m = matchPath('/archive/:archiveId', rest))) {
+    const archive = deps.state.archives.get(m.archiveId);
+    if (!archive) throw new EmulatorHttpError(404, 'Archive not found');
+    if (method === 'GET') return {status: 200, body: deps.archives.json(archive)};
+    if (method === 'DELETE') {
+      if (archive.status === 'started' || archive.status === 'paused') throw new EmulatorHttpError(409, 'Archive is still being recorded');
+      deps.state.archives.delete(archive.id);
+      return {status: 204};
+    }
+  }
+  if ((m = matchPath('/archive/:archiveId/stop', rest)) && method === 'POST') {
+    return {status: 200, body: deps.archives.json(await deps.archives.stop(m.archiveId))};
+  }
+  return null;
+}
+
+function header(request: RestRequest, name: string): string | undefined {
+  const value = request.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}

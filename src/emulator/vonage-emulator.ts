@@ -1,0 +1,156 @@
+import http, {IncomingMessage, ServerResponse} from 'node:http';
+import type {AddressInfo} from 'node:net';
+import type {ArchiveStorageFactory} from '../providers/storage/types';
+import {ArchiveFlow} from './archive-flow';
+import {CallbackSender} from './callback-sender';
+import {handleControl} from './control-routes';
+import {EmulatorAuth} from './emulator-auth';
+import {EmulatorState} from './emulator-state';
+import {EmulatorHttpError, matchPath, parseBody, readBody, sendError, sendJson} from './http-utils';
+import {ParticipantFlow} from './participant-flow';
+import {handleRest, RestDeps, RestRequest} from './rest-routes';
+
+export interface VonageEmulatorOptions {
+  applicationId: string;
+  /** Public half of the application key: every REST JWT and client token must verify with it. */
+  applicationPublicKeyPem: string;
+  /** Legacy project key/secret for the OpenTok-compatible storage call. */
+  apiKey?: string;
+  apiSecret?: string;
+  /** Signs callbacks when set. */
+  signatureSecret?: string;
+  callbackUrl?: string;
+  /** Writes archives to the storage target the service configured, as Vonage would. */
+  storageFactory?: ArchiveStorageFactory;
+  log?: (message: string, fields?: object) => void;
+}
+
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  query: Record<string, string>;
+  headers: Record<string, string | string[] | undefined>;
+  body: unknown;
+  jwtClaims?: Record<string, unknown>;
+}
+
+interface ScriptedFailure {
+  method?: string;
+  path?: RegExp;
+  status: number;
+  body?: unknown;
+  delayMs?: number;
+  remaining: number;
+}
+
+/**
+ * A local Vonage Video server: the REST calls the service makes, authenticated
+ * as Vonage authenticates them, plus `/_emulator` controls to play a meeting.
+ */
+export class VonageVideoEmulator {
+  readonly requests: RecordedRequest[] = [];
+  private readonly state: EmulatorState;
+  private readonly callbacks: CallbackSender;
+  private readonly deps: RestDeps;
+  private readonly failures: ScriptedFailure[] = [];
+  private server?: http.Server;
+  private baseUrl = '';
+
+  constructor(private readonly options: VonageEmulatorOptions) {
+    const log = options.log ?? (() => {});
+    this.state = new EmulatorState(options.applicationId);
+    this.callbacks = new CallbackSender({applicationId: options.applicationId, apiKey: options.apiKey, signatureSecret: options.signatureSecret, log});
+    this.callbacks.callbackUrl = options.callbackUrl ?? null;
+    this.deps = {
+      applicationId: options.applicationId,
+      state: this.state,
+      auth: new EmulatorAuth(options.applicationId, options.applicationPublicKeyPem, options.apiKey, options.apiSecret),
+      archives: new ArchiveFlow(options.applicationId, this.state, this.callbacks, () => this.baseUrl, options.storageFactory),
+      participants: new ParticipantFlow(options.applicationId, this.state, this.callbacks),
+    };
+  }
+
+  /** Base URL, no trailing slash; valid after start(). */
+  get url(): string {
+    return this.baseUrl;
+  }
+
+  async start(port = 0, host = '127.0.0.1'): Promise<string> {
+    const server = http.createServer((req, res) => void this.handle(req, res));
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, host, () => resolve());
+    });
+    this.server = server;
+    const address = server.address() as AddressInfo;
+    this.baseUrl = `http://${host}:${address.port}`;
+    return this.baseUrl;
+  }
+
+  async stop(): Promise<void> {
+    const server = this.server;
+    if (!server) return;
+    this.server = undefined;
+    server.closeAllConnections();
+    await new Promise<void>(resolve => server.close(() => resolve()));
+  }
+
+  setCallbackUrl(url: string | null): void {
+    this.callbacks.callbackUrl = url;
+  }
+
+  /** Forgets sessions, archives, recorded requests and scripted failures. */
+  reset(): void {
+    this.state.reset();
+    this.requests.length = 0;
+    this.failures.length = 0;
+  }
+
+  /** The next `times` matching REST requests get this reply instead (after `delayMs`). */
+  failNext(match: {method?: string; path?: RegExp}, reply: {status: number; body?: unknown; delayMs?: number}, times = 1): void {
+    this.failures.push({...match, ...reply, remaining: times});
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    try {
+      const url = new URL(req.url ?? '/', 'http://emulator');
+      const raw = await readBody(req);
+      const request: RestRequest = {method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, headers: req.headers, body: parseBody(req.headers['content-type'], raw)};
+      const media = matchPath('/_emulator/media/:archiveId', request.path);
+      if (media && request.method === 'GET') return this.serveMedia(media.archiveId, res);
+      if (request.path.startsWith('/_emulator/')) {
+        const reply = await handleControl(request, this.deps);
+        return reply ? sendJson(res, reply.status, reply.body) : sendError(res, 404, 'No such emulator route');
+      }
+      const recorded: RecordedRequest = {method: request.method, path: request.path, query: Object.fromEntries(url.searchParams), headers: req.headers, body: request.body};
+      this.requests.push(recorded);
+      const failure = this.takeFailure(request);
+      if (failure) {
+        if (failure.delayMs) await new Promise(resolve => setTimeout(resolve, failure.delayMs));
+        if (!res.destroyed) sendJson(res, failure.status, failure.body ?? {code: failure.status, message: 'Scripted failure'});
+        return;
+      }
+      const reply = await handleRest(request, this.deps);
+      if (!reply) return sendError(res, 404, 'Resource not found');
+      recorded.jwtClaims = reply.jwtClaims;
+      sendJson(res, reply.status, reply.body);
+    } catch (error) {
+      if (error instanceof EmulatorHttpError) return sendError(res, error.status, error.message);
+      this.options.log?.('emulator error', {error: (error as Error).message});
+      sendError(res, 500, 'Internal emulator error');
+    }
+  }
+
+  private takeFailure(request: RestRequest): ScriptedFailure | undefined {
+    const failure = this.failures.find(f => (!f.method || f.method === request.method) && (!f.path || f.path.test(request.path)));
+    if (!failure) return undefined;
+    if (--failure.remaining <= 0) this.failures.splice(this.failures.indexOf(failure), 1);
+    return failure;
+  }
+
+  private serveMedia(archiveId: string, res: ServerResponse): void {
+    const archive = this.state.archives.get(archiveId);
+    if (!archive?.media) return sendError(res, 404, 'Archive media not found');
+    res.writeHead(200, {'Content-Type': 'video/mp4', 'Content-Length': archive.media.length}).end(archive.media);
+  }
+}

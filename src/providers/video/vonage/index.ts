@@ -1,0 +1,2 @@
+export {VonageVideoProvider} from './vonage-video.provider';
+export type {VonageProviderOptions} from './vonage.options';
