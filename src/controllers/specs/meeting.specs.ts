@@ -1,0 +1,95 @@
+import {SchemaObject} from '@loopback/rest';
+
+const TIME_INPUT: SchemaObject = {
+  oneOf: [
+    {type: 'string', format: 'date-time', description: 'ISO-8601 date-time'},
+    {type: 'integer', minimum: 0, description: 'epoch milliseconds'},
+  ],
+};
+
+export const CREATE_MEETING_SCHEMA: SchemaObject = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    isScheduled: {type: 'boolean'},
+    scheduleTime: {type: 'string', format: 'date-time', description: 'Required with isScheduled; must be in the future'},
+    enableArchiving: {type: 'boolean', description: 'Record every session automatically'},
+    endToEndEncryption: {type: 'boolean', description: 'Vonage end-to-end media encryption; excludes archiving'},
+    extId: {type: 'string', maxLength: 255},
+    extMetadata: {type: 'object'},
+  },
+};
+
+export const EDIT_MEETING_SCHEMA: SchemaObject = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    isScheduled: {type: 'boolean'},
+    scheduleTime: {type: 'string', format: 'date-time', nullable: true},
+    extId: {type: 'string', maxLength: 255, nullable: true},
+    extMetadata: {type: 'object', nullable: true},
+  },
+};
+
+export const MEETING_SCHEMA: SchemaObject = {
+  type: 'object',
+  properties: {
+    code: {type: 'string', description: 'The meeting link id (same as meetingLink)'},
+    id: {type: 'number'},
+    meetingLink: {type: 'string'},
+    sessionId: {type: 'string'},
+    isScheduled: {type: 'boolean'},
+    scheduleTime: {type: 'string', format: 'date-time', nullable: true},
+    isArchived: {type: 'boolean'},
+    archiveId: {type: 'string', nullable: true},
+    uploadTarget: {type: 'string', nullable: true},
+    startTime: {type: 'string', format: 'date-time', nullable: true},
+    endTime: {type: 'string', format: 'date-time', nullable: true},
+    endToEndEncryption: {type: 'boolean'},
+    enableArchiving: {type: 'boolean'},
+    extId: {type: 'string', nullable: true},
+    extMetadata: {type: 'object', nullable: true},
+    createdBy: {type: 'string'},
+    modifiedBy: {type: 'string'},
+    createdOn: {type: 'string', format: 'date-time'},
+    modifiedOn: {type: 'string', format: 'date-time'},
+    deleted: {type: 'boolean'},
+    deletedOn: {type: 'string', format: 'date-time', nullable: true},
+    deletedBy: {type: 'string', nullable: true},
+  },
+};
+
+export const TOKEN_REQUEST_SCHEMA: SchemaObject = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    role: {type: 'string', enum: ['publisher', 'subscriber', 'publisheronly', 'moderator'], default: 'publisher'},
+    expireTime: {...TIME_INPUT, description: 'When the token expires: future, at most 30 days ahead (default 24 h)'},
+    data: {type: 'string', maxLength: 1000, description: 'Passed to other participants with your connection'},
+  },
+};
+
+export const TOKEN_RESPONSE_SCHEMA: SchemaObject = {
+  type: 'object',
+  properties: {
+    sessionId: {type: 'string'},
+    token: {type: 'string', description: 'Vonage Video client token'},
+    applicationId: {type: 'string', description: 'Goes in the client SDK apiKey slot'},
+  },
+};
+
+export const ATTENDEE_SCHEMA: SchemaObject = {
+  type: 'object',
+  properties: {
+    attendee: {type: 'string', description: 'Id of the user the join token was issued to'},
+    connectionIds: {type: 'array', items: {type: 'string'}},
+    joinedAt: {type: 'string', format: 'date-time', nullable: true},
+    leftAt: {type: 'string', format: 'date-time', nullable: true},
+    isPresent: {type: 'boolean'},
+    extMetadata: {type: 'object', nullable: true},
+  },
+};
+
+export function jsonContent(schema: SchemaObject) {
+  return {content: {'application/json': {schema}}};
+}

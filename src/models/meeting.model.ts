@@ -1,0 +1,72 @@
+import {Entity, model, property} from '@loopback/repository';
+
+/** A meeting link and the provider session behind it (table `video_session_details`). */
+@model({name: 'VideoSessionDetails', settings: {postgresql: {table: 'video_session_details'}, strict: true}})
+export class Meeting extends Entity {
+  @property({type: 'number', id: true, generated: true, postgresql: {columnName: 'id', dataType: 'bigint'}})
+  id?: number;
+
+  @property({type: 'string', required: true, postgresql: {columnName: 'session_id'}})
+  sessionId!: string;
+
+  @property({type: 'string', required: true, postgresql: {columnName: 'meeting_link'}})
+  meetingLink!: string;
+
+  @property({type: 'boolean', default: false, postgresql: {columnName: 'is_scheduled'}})
+  isScheduled!: boolean;
+
+  @property({type: 'date', postgresql: {columnName: 'schedule_time'}})
+  scheduleTime?: Date | null;
+
+  @property({type: 'boolean', default: false, postgresql: {columnName: 'is_archived'}})
+  isArchived!: boolean;
+
+  @property({type: 'string', postgresql: {columnName: 'archive_id'}})
+  archiveId?: string | null;
+
+  @property({type: 'string', postgresql: {columnName: 'upload_target'}})
+  uploadTarget?: string | null;
+
+  @property({type: 'date', postgresql: {columnName: 'start_time'}})
+  startTime?: Date | null;
+
+  @property({type: 'date', postgresql: {columnName: 'end_time'}})
+  endTime?: Date | null;
+
+  @property({type: 'boolean', default: false, postgresql: {columnName: 'e2ee'}})
+  endToEndEncryption!: boolean;
+
+  @property({type: 'boolean', default: false, postgresql: {columnName: 'enable_archiving'}})
+  enableArchiving!: boolean;
+
+  @property({type: 'string', postgresql: {columnName: 'ext_id'}})
+  extId?: string | null;
+
+  @property({type: 'object', postgresql: {columnName: 'ext_metadata', dataType: 'jsonb'}})
+  extMetadata?: object | null;
+
+  @property({type: 'string', postgresql: {columnName: 'created_by'}})
+  createdBy?: string | null;
+
+  @property({type: 'string', postgresql: {columnName: 'modified_by'}})
+  modifiedBy?: string | null;
+
+  @property({type: 'date', postgresql: {columnName: 'created_on'}})
+  createdOn?: Date;
+
+  @property({type: 'date', postgresql: {columnName: 'modified_on'}})
+  modifiedOn?: Date;
+
+  @property({type: 'boolean', default: false, postgresql: {columnName: 'deleted'}})
+  deleted!: boolean;
+
+  @property({type: 'date', postgresql: {columnName: 'deleted_on'}})
+  deletedOn?: Date | null;
+
+  @property({type: 'string', postgresql: {columnName: 'deleted_by'}})
+  deletedBy?: string | null;
+
+  constructor(data?: Partial<Meeting>) {
+    super(data);
+  }
+}

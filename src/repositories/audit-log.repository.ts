@@ -1,0 +1,29 @@
+import {inject} from '@loopback/core';
+import type {PoolClient} from 'pg';
+import {PgDataSource} from '../datasources/pg.datasource';
+
+export interface AuditEntry {
+  actor: string | null;
+  action: string;
+  entityType: 'meeting' | 'archive' | 'storage-target';
+  entityId: string;
+  before?: unknown;
+  after?: unknown;
+}
+
+/** Who did what to which meeting, archive or storage target. Never holds secrets. */
+export class AuditLogRepository {
+  constructor(@inject('datasources.pg') private readonly dataSource: PgDataSource) {}
+
+  async record(entry: AuditEntry, client?: PoolClient): Promise<void> {
+    const runner = client ?? this.dataSource.pool;
+    await runner.query(
+      'INSERT INTO audit_logs (actor, action, entity_type, entity_id, before, after) VALUES ($1, $2, $3, $4, $5, $6)',
+      [entry.actor, entry.action, entry.entityType, entry.entityId, toJson(entry.before), toJson(entry.after)],
+    );
+  }
+}
+
+function toJson(value: unknown): string | null {
+  return value === undefined || value === null ? null : JSON.stringify(value);
+}

@@ -1,0 +1,72 @@
+import {inject} from '@loopback/core';
+import {DefaultCrudRepository} from '@loopback/repository';
+import type {PoolClient} from 'pg';
+import {PgDataSource} from '../datasources/pg.datasource';
+import {Meeting} from '../models/meeting.model';
+
+/** Columns a PATCH may write, by API name. */
+export interface MeetingEdit {
+  isScheduled?: boolean;
+  scheduleTime?: Date | null;
+  extId?: string | null;
+  extMetadata?: object | null;
+}
+
+const EDIT_COLUMNS: Record<keyof MeetingEdit, string> = {
+  isScheduled: 'is_scheduled',
+  scheduleTime: 'schedule_time',
+  extId: 'ext_id',
+  extMetadata: 'ext_metadata',
+};
+
+export class MeetingRepository extends DefaultCrudRepository<Meeting, number> {
+  constructor(@inject('datasources.pg') override readonly dataSource: PgDataSource) {
+    super(Meeting, dataSource);
+  }
+
+  findByLink(meetingLink: string): Promise<Meeting | null> {
+    return this.findOne({where: {meetingLink, deleted: false}});
+  }
+
+  findBySessionId(sessionId: string): Promise<Meeting | null> {
+    return this.findOne({where: {sessionId, deleted: false}});
+  }
+
+  /** Writes the edit only while the meeting is still open; false when it ended meanwhile. */
+  async updateIfOpen(id: number, edit: MeetingEdit, actor: string): Promise<boolean> {
+    const sets: string[] = [];
+    const params: unknown[] = [id, actor];
+    for (const [field, column] of Object.entries(EDIT_COLUMNS) as Array<[keyof MeetingEdit, string]>) {
+      if (!(field in edit)) continue;
+      const value = edit[field];
+      params.push(field === 'extMetadata' && value !== null && value !== undefined ? JSON.stringify(value) : value);
+      sets.push(`${column} = $${params.length}`);
+    }
+    const result = await this.dataSource.pool.query(
+      `UPDATE video_session_details SET ${[...sets, 'modified_by = $2', 'modified_on = now()'].join(', ')}
+        WHERE id = $1 AND end_time IS NULL AND NOT deleted`,
+      params,
+    );
+    return result.rowCount === 1;
+  }
+
+  /**
+   * Ends the meeting if nobody has: of two concurrent calls exactly one gets the row.
+   * Runs on the caller's transaction so follow-up work commits with it.
+   */
+  async endIfOpen(client: PoolClient, meetingLink: string, endTime: Date, actor: string): Promise<{id: number; sessionId: string} | null> {
+    const result = await client.query(
+      `UPDATE video_session_details SET end_time = $2, modified_by = $3, modified_on = now()
+        WHERE meeting_link = $1 AND end_time IS NULL AND NOT deleted
+        RETURNING id, session_id`,
+      [meetingLink, endTime, actor],
+    );
+    const row = result.rows[0] as {id: string; session_id: string} | undefined;
+    return row ? {id: Number(row.id), sessionId: row.session_id} : null;
+  }
+
+  /** Sets startTime on the first token only. */
+  async markStarted(id: number, startTime: Date): Promise<void> {
+    await this.dataSource.pool.query('UPDATE video_session_details SET start_time = $2 WHERE id = $1 AND start_time IS NULL', [id, startTime]);
+  }
+}

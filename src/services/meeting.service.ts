@@ -1,0 +1,140 @@
+import {BindingScope, inject, injectable} from '@loopback/core';
+import {repository} from '@loopback/repository';
+import {setTimeout as sleep} from 'node:timers/promises';
+import {DependencyUnavailableError, MeetingNotFoundError, MeetingStateError, ValidationError} from '../errors/domain-errors';
+import {isUniqueViolation} from '../db/transaction';
+import {LoggingBindings, UtilBindings, VideoBindings} from '../keys';
+import type {Logger} from '../logging/logger';
+import {describeError} from '../logging/logger';
+import {Meeting} from '../models/meeting.model';
+import type {VideoProvider} from '../providers/video/types';
+import {AuditLogRepository} from '../repositories/audit-log.repository';
+import {MeetingEdit, MeetingRepository} from '../repositories/meeting.repository';
+import type {Clock} from '../utils/clock';
+import {newMeetingLinkId} from './meeting-link';
+import {parseTimeInput, requireFuture} from './time-input';
+
+export interface CreateMeetingInput {
+  isScheduled?: boolean;
+  scheduleTime?: string | number;
+  enableArchiving?: boolean;
+  endToEndEncryption?: boolean;
+  extId?: string;
+  extMetadata?: object;
+}
+
+export interface EditMeetingInput {
+  isScheduled?: boolean;
+  scheduleTime?: string | number | null;
+  extId?: string | null;
+  extMetadata?: object | null;
+}
+
+const LINK_ATTEMPTS = 5;
+/** Delays between attempts to record a provider session that already exists. */
+const RECORD_RETRY_DELAYS_MS = [100, 400, 1200];
+
+/** Creating, reading and editing meetings. */
+@injectable({scope: BindingScope.SINGLETON})
+export class MeetingService {
+  constructor(
+    @repository(MeetingRepository) private readonly meetings: MeetingRepository,
+    @repository(AuditLogRepository) private readonly audit: AuditLogRepository,
+    @inject(VideoBindings.PROVIDER) private readonly provider: VideoProvider,
+    @inject(UtilBindings.CLOCK) private readonly clock: Clock,
+    @inject(LoggingBindings.LOGGER) private readonly logger: Logger,
+  ) {}
+
+  async create(input: CreateMeetingInput, actor: string): Promise<Meeting> {
+    const now = this.clock.now();
+    const scheduleTime = this.resolveSchedule(input.isScheduled, input.scheduleTime, now);
+    if (input.endToEndEncryption && input.enableArchiving) {
+      throw new ValidationError(
+        'endToEndEncryption cannot be combined with enableArchiving: archives are recorded on the media server, which cannot decrypt end-to-end encrypted media',
+      );
+    }
+    const session = await this.provider.createSession({
+      archiveAlways: input.enableArchiving === true,
+      endToEndEncryption: input.endToEndEncryption === true,
+    });
+    const meeting = await this.record({
+      sessionId: session.sessionId,
+      isScheduled: input.isScheduled === true,
+      scheduleTime: scheduleTime ?? null,
+      enableArchiving: input.enableArchiving === true,
+      endToEndEncryption: input.endToEndEncryption === true,
+      extId: input.extId ?? null,
+      extMetadata: input.extMetadata ?? null,
+      createdBy: actor,
+      modifiedBy: actor,
+    });
+    await this.audit.record({actor, action: 'meeting.create', entityType: 'meeting', entityId: meeting.meetingLink, after: meeting.toJSON()});
+    return meeting;
+  }
+
+  async get(meetingLink: string): Promise<Meeting> {
+    const meeting = await this.meetings.findByLink(meetingLink);
+    if (!meeting) throw new MeetingNotFoundError(meetingLink);
+    return meeting;
+  }
+
+  async edit(meetingLink: string, input: EditMeetingInput, actor: string): Promise<void> {
+    const meeting = await this.get(meetingLink);
+    if (meeting.endTime) throw new MeetingStateError('The meeting has ended and can no longer be edited');
+    const edit: MeetingEdit = {};
+    const isScheduled = input.isScheduled ?? meeting.isScheduled;
+    if (input.isScheduled !== undefined) edit.isScheduled = input.isScheduled;
+    if (input.scheduleTime !== undefined && input.scheduleTime !== null) {
+      const scheduleTime = parseTimeInput('scheduleTime', input.scheduleTime);
+      requireFuture('scheduleTime', scheduleTime, this.clock.now());
+      edit.scheduleTime = scheduleTime;
+    } else if (input.scheduleTime === null || input.isScheduled === false) {
+      edit.scheduleTime = null;
+    }
+    const effectiveTime = 'scheduleTime' in edit ? edit.scheduleTime : meeting.scheduleTime;
+    if (isScheduled && !effectiveTime) throw new ValidationError('A scheduled meeting needs a scheduleTime');
+    if (!isScheduled && input.scheduleTime) throw new ValidationError('scheduleTime needs isScheduled: true');
+    if (input.extId !== undefined) edit.extId = input.extId;
+    if (input.extMetadata !== undefined) edit.extMetadata = input.extMetadata;
+    if (Object.keys(edit).length === 0) return;
+    const written = await this.meetings.updateIfOpen(meeting.id!, edit, actor);
+    if (!written) throw new MeetingStateError('The meeting has ended and can no longer be edited');
+    await this.audit.record({actor, action: 'meeting.edit', entityType: 'meeting', entityId: meetingLink, before: meeting.toJSON(), after: edit});
+  }
+
+  private resolveSchedule(isScheduled: boolean | undefined, scheduleTime: string | number | undefined, now: Date): Date | undefined {
+    if (!isScheduled) {
+      if (scheduleTime !== undefined) throw new ValidationError('scheduleTime needs isScheduled: true');
+      return undefined;
+    }
+    if (scheduleTime === undefined) throw new ValidationError('A scheduled meeting (isScheduled: true) needs a scheduleTime');
+    const time = parseTimeInput('scheduleTime', scheduleTime);
+    requireFuture('scheduleTime', time, now);
+    return time;
+  }
+
+  /**
+   * Stores the meeting for a provider session that already exists. A link collision
+   * takes a new link; a database failure is retried, then logged with the session id
+   * so no provider session goes unrecorded.
+   */
+  private async record(data: Partial<Meeting>): Promise<Meeting> {
+    let lastError: unknown;
+    let linkAttempts = 0;
+    for (let attempt = 0; attempt <= RECORD_RETRY_DELAYS_MS.length; ) {
+      try {
+        return await this.meetings.create({...data, meetingLink: newMeetingLinkId()});
+      } catch (error) {
+        lastError = error;
+        if (isUniqueViolation(error, 'video_session_details_meeting_link_key') && ++linkAttempts < LINK_ATTEMPTS) continue;
+        if (attempt === RECORD_RETRY_DELAYS_MS.length) break;
+        await sleep(RECORD_RETRY_DELAYS_MS[attempt++]);
+      }
+    }
+    this.logger.error('provider session created but not recorded', {
+      orphanedProviderSessionId: data.sessionId,
+      error: describeError(lastError as Error),
+    });
+    throw new DependencyUnavailableError('The meeting could not be stored; try again shortly', {cause: lastError});
+  }
+}
