@@ -1,0 +1,49 @@
+import {inject, service} from '@loopback/core';
+import {param, post, requestBody, RequestBodyObject, Response, RestBindings} from '@loopback/rest';
+import {LoggingBindings, WebhookBindings} from '../keys';
+import type {Logger} from '../logging/logger';
+import {mapVonageCallback} from '../providers/video/vonage/vonage-callback.mapper';
+import {VideoEventService} from '../services/video-event.service';
+import {CallbackVerifier} from '../webhooks/callback-verifier';
+import {WebhookVerificationError} from '../webhooks/webhook-verification.error';
+
+/** The exact bytes are needed to check payload_hash, so LoopBack must not parse the body. */
+const RAW_BODY: RequestBodyObject = {
+  required: true,
+  description: 'Vonage session-monitoring or archive callback (JSON), signed in the Authorization header',
+  content: {'application/json': {'x-parser': 'raw', schema: {type: 'object' as const}}},
+};
+
+/** Vonage callbacks; authenticated by their signature, not by a bearer token. */
+export class WebhookController {
+  constructor(
+    @service(VideoEventService) private readonly events: VideoEventService,
+    @inject(WebhookBindings.CALLBACK_VERIFIER) private readonly verifier: CallbackVerifier,
+    @inject(LoggingBindings.LOGGER) private readonly logger: Logger,
+    @inject(RestBindings.Http.RESPONSE) private readonly response: Response,
+  ) {}
+
+  @post('/webhooks/session', {responses: {'204': {description: 'Accepted (also for duplicates and unknown sessions)'}}})
+  async session(@requestBody(RAW_BODY) body: Buffer, @param.header.string('authorization') authorization?: string): Promise<void> {
+    await this.receive(body, authorization);
+  }
+
+  @post('/webhooks/archive', {responses: {'204': {description: 'Accepted'}}})
+  async archive(@requestBody(RAW_BODY) body: Buffer, @param.header.string('authorization') authorization?: string): Promise<void> {
+    await this.receive(body, authorization);
+  }
+
+  private async receive(body: Buffer, authorization: string | undefined): Promise<void> {
+    const raw = Buffer.isBuffer(body) ? body : Buffer.from(typeof body === 'string' ? body : JSON.stringify(body ?? ''));
+    try {
+      this.verifier.verify(raw, authorization);
+    } catch (error) {
+      if (error instanceof WebhookVerificationError) this.logger.warn('callback rejected', {reason: error.reason});
+      throw error;
+    }
+    const received = mapVonageCallback(raw);
+    const outcome = await this.events.handle(received, JSON.parse(raw.toString('utf8')));
+    this.logger.debug('callback handled', {event: received.event.type, outcome});
+    this.response.status(204);
+  }
+}

@@ -1,0 +1,20 @@
+import {BindingScope, injectable} from '@loopback/core';
+import {repository} from '@loopback/repository';
+import {MeetingNotFoundError} from '../errors/domain-errors';
+import {AttendeeRepository, AttendeeRow} from '../repositories/attendee.repository';
+import {MeetingRepository} from '../repositories/meeting.repository';
+
+/** Who is (or was) in a meeting, as the provider's callbacks told us. */
+@injectable({scope: BindingScope.SINGLETON})
+export class AttendeeService {
+  constructor(
+    @repository(MeetingRepository) private readonly meetings: MeetingRepository,
+    @repository(AttendeeRepository) private readonly attendees: AttendeeRepository,
+  ) {}
+
+  async list(meetingLink: string, query: {active?: boolean; limit: number; offset: number}): Promise<{total: number; items: AttendeeRow[]}> {
+    const meeting = await this.meetings.findByLink(meetingLink);
+    if (!meeting) throw new MeetingNotFoundError(meetingLink);
+    return this.attendees.list({meetingId: meeting.id!, ...query});
+  }
+}
