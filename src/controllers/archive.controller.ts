@@ -1,0 +1,51 @@
+import {authenticate} from '@loopback/authentication';
+import {authorize} from '@loopback/authorization';
+import {inject, service} from '@loopback/core';
+import {del, get, param} from '@loopback/rest';
+import {SecurityBindings, UserProfile} from '@loopback/security';
+import {toCaller} from '../auth/caller';
+import {Permission} from '../auth/permissions';
+import {ValidationError} from '../errors/domain-errors';
+import {ARCHIVE_STATUSES, ArchiveStatus} from '../providers/video/types';
+import {ArchivePurgeService} from '../services/archive-purge.service';
+import {ArchiveDetail, ArchiveService, ArchiveView} from '../services/archive.service';
+import {toPage} from './pagination';
+import {ARCHIVE_DETAIL_SCHEMA, ARCHIVE_PAGE_SCHEMA} from './specs/archive.specs';
+import {jsonContent} from './specs/meeting.specs';
+
+@authenticate('bearer')
+export class ArchiveController {
+  constructor(
+    @service(ArchiveService) private readonly archives: ArchiveService,
+    @service(ArchivePurgeService) private readonly purge: ArchivePurgeService,
+    @inject(SecurityBindings.USER) private readonly user: UserProfile,
+  ) {}
+
+  @authorize({scopes: [Permission.GetMeetingArchives]})
+  @get('/archives', {responses: {'200': {description: 'Archives of this service\'s meetings, newest first', ...jsonContent(ARCHIVE_PAGE_SCHEMA)}}})
+  async list(
+    @param.query.string('meetingLinkId') meetingLinkId?: string,
+    @param.query.string('sessionId') sessionId?: string,
+    @param.query.string('status') status?: string,
+    @param.query.integer('limit', {description: 'Default 50, at most 1000'}) limit?: number,
+    @param.query.integer('offset') offset?: number,
+  ): Promise<{count: number; items: ArchiveView[]}> {
+    if (status !== undefined && !ARCHIVE_STATUSES.includes(status as ArchiveStatus)) {
+      throw new ValidationError(`status must be one of ${ARCHIVE_STATUSES.join(', ')}`);
+    }
+    const page = toPage(limit, offset, {limit: 50, maxLimit: 1000});
+    return this.archives.list({meetingLinkId, sessionId, status: status as ArchiveStatus | undefined, ...page});
+  }
+
+  @authorize({scopes: [Permission.GetMeetingArchives]})
+  @get('/archives/{archiveId}', {responses: {'200': {description: 'The archive and a download URL when one exists', ...jsonContent(ARCHIVE_DETAIL_SCHEMA)}}})
+  async findOne(@param.path.string('archiveId') archiveId: string): Promise<ArchiveDetail> {
+    return this.archives.get(archiveId);
+  }
+
+  @authorize({scopes: [Permission.DeleteMeetingArchive]})
+  @del('/archives/{archiveId}', {responses: {'204': {description: 'Deleted at the provider and from the storage target'}}})
+  async delete(@param.path.string('archiveId') archiveId: string): Promise<void> {
+    await this.purge.delete(archiveId, toCaller(this.user).id);
+  }
+}

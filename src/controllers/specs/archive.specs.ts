@@ -1,0 +1,69 @@
+import {SchemaObject} from '@loopback/rest';
+import {ARCHIVE_STATUSES} from '../../providers/video/types';
+
+export const ARCHIVE_SCHEMA: SchemaObject = {
+  type: 'object',
+  properties: {
+    id: {type: 'string'},
+    name: {type: 'string', nullable: true},
+    meetingLinkId: {type: 'string', nullable: true},
+    sessionId: {type: 'string'},
+    status: {type: 'string', enum: [...ARCHIVE_STATUSES]},
+    outputMode: {type: 'string', enum: ['composed', 'individual']},
+    createdAt: {type: 'string', format: 'date-time'},
+    duration: {type: 'integer', description: 'seconds'},
+    size: {type: 'integer', description: 'bytes'},
+    uploadTarget: {type: 'string', nullable: true, description: 's3 or azure when uploaded there'},
+    reason: {type: 'string', nullable: true},
+  },
+};
+
+export const ARCHIVE_DETAIL_SCHEMA: SchemaObject = {
+  ...ARCHIVE_SCHEMA,
+  properties: {
+    ...ARCHIVE_SCHEMA.properties,
+    downloadUrl: {type: 'string', nullable: true, description: 'Time-limited URL of the recording'},
+    downloadUrlExpiresAt: {type: 'string', format: 'date-time', nullable: true},
+  },
+};
+
+export const ARCHIVE_PAGE_SCHEMA: SchemaObject = {
+  type: 'object',
+  properties: {count: {type: 'integer', description: 'Total matching archives'}, items: {type: 'array', items: ARCHIVE_SCHEMA}},
+};
+
+export const STORAGE_TARGET_INPUT_SCHEMA: SchemaObject = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    type: {type: 'string', enum: ['s3', 'azure']},
+    name: {type: 'string', enum: ['AWSS3', 'AZURE'], description: 'Older spelling of type'},
+    bucket: {type: 'string', minLength: 3, maxLength: 63},
+    accessKey: {type: 'string'},
+    secretKey: {type: 'string'},
+    region: {type: 'string'},
+    endpoint: {type: 'string', description: 'S3-compatible or Azure blob endpoint URL'},
+    forcePathStyle: {type: 'boolean'},
+    accountName: {type: 'string'},
+    accountKey: {type: 'string'},
+    container: {type: 'string', minLength: 3, maxLength: 63},
+    fallback: {type: 'string', enum: ['none', 'vonage']},
+  },
+};
+
+export const STORAGE_TARGET_SCHEMA: SchemaObject = {
+  type: 'object',
+  properties: {
+    type: {type: 'string'},
+    bucket: {type: 'string'},
+    region: {type: 'string'},
+    container: {type: 'string'},
+    accountName: {type: 'string'},
+    endpoint: {type: 'string'},
+    forcePathStyle: {type: 'boolean'},
+    fallback: {type: 'string'},
+    providerApplied: {type: 'boolean'},
+    modifiedOn: {type: 'string', format: 'date-time'},
+    notice: {type: 'string'},
+  },
+};

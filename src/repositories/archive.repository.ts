@@ -1,0 +1,174 @@
+import {inject} from '@loopback/core';
+import type {Pool, PoolClient} from 'pg';
+import {PgDataSource} from '../datasources/pg.datasource';
+import type {ArchiveStatus} from '../providers/video/types';
+import type {ArchiveUpdate} from '../providers/video/video-event';
+
+export interface ArchiveRecord {
+  archiveId: string;
+  meetingId: number | null;
+  meetingLinkId: string | null;
+  sessionId: string;
+  status: ArchiveStatus;
+  name: string | null;
+  outputMode: 'composed' | 'individual';
+  sizeBytes: number;
+  durationSeconds: number;
+  reason: string | null;
+  createdAt: Date;
+  url: string | null;
+  uploadTarget: string | null;
+  storageKey: string | null;
+  providerDeleted: boolean;
+  storageDeleted: boolean;
+  deleted: boolean;
+}
+
+export interface ArchiveFilter {
+  meetingLinkId?: string;
+  sessionId?: string;
+  status?: ArchiveStatus;
+  limit: number;
+  offset: number;
+}
+
+/**
+ * A status only moves forward: a late `started` after `stopped`/`uploaded` is ignored.
+ * `paused` and `started` share a rank because a recording may toggle between them.
+ */
+const RANK_SQL = (column: string) =>
+  `CASE ${column} WHEN 'started' THEN 1 WHEN 'paused' THEN 1 WHEN 'stopped' THEN 2 WHEN 'uploaded' THEN 3
+     WHEN 'available' THEN 3 WHEN 'failed' THEN 3 WHEN 'expired' THEN 4 WHEN 'deleted' THEN 5 ELSE 0 END`;
+
+const SELECT_COLUMNS = `a.archive_id, a.session_detail_id, m.meeting_link, a.session_id, a.status, a.name, a.output_mode,
+  a.size_bytes, a.duration_seconds, a.reason, a.created_at, a.url, a.upload_target, a.storage_key,
+  a.provider_deleted, a.storage_deleted, a.deleted`;
+
+export class ArchiveRepository {
+  constructor(@inject('datasources.pg') private readonly dataSource: PgDataSource) {}
+
+  /** Inserts or advances an archive; returns true when the row changed. */
+  async upsert(
+    runner: Pool | PoolClient,
+    meetingId: number,
+    sessionId: string,
+    update: ArchiveUpdate,
+    storage: {uploadTarget: string | null; storageKey: string | null},
+  ): Promise<boolean> {
+    const result = await runner.query(
+      `INSERT INTO archives AS a (archive_id, session_detail_id, session_id, status, name, output_mode, size_bytes,
+                                  duration_seconds, reason, created_at, url, upload_target, storage_key)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+       ON CONFLICT (archive_id) DO UPDATE SET
+         status = EXCLUDED.status, name = COALESCE(EXCLUDED.name, a.name), output_mode = EXCLUDED.output_mode,
+         size_bytes = GREATEST(EXCLUDED.size_bytes, a.size_bytes), duration_seconds = GREATEST(EXCLUDED.duration_seconds, a.duration_seconds),
+         reason = COALESCE(EXCLUDED.reason, a.reason), url = EXCLUDED.url,
+         upload_target = COALESCE(a.upload_target, EXCLUDED.upload_target), storage_key = COALESCE(a.storage_key, EXCLUDED.storage_key),
+         modified_on = now()
+       WHERE ${RANK_SQL('a.status')} <= ${RANK_SQL('EXCLUDED.status')} AND NOT a.deleted`,
+      [
+        update.id,
+        meetingId,
+        sessionId,
+        update.status,
+        update.name,
+        update.outputMode,
+        update.sizeBytes,
+        Math.round(update.durationSeconds),
+        update.reason,
+        update.createdAt,
+        update.url,
+        storage.uploadTarget,
+        storage.storageKey,
+      ],
+    );
+    return (result.rowCount ?? 0) > 0;
+  }
+
+  async findByArchiveId(archiveId: string): Promise<ArchiveRecord | null> {
+    const result = await this.dataSource.pool.query(
+      `SELECT ${SELECT_COLUMNS} FROM archives a LEFT JOIN video_session_details m ON m.id = a.session_detail_id
+        WHERE a.archive_id = $1 AND a.session_detail_id IS NOT NULL`,
+      [archiveId],
+    );
+    return result.rows[0] ? toRecord(result.rows[0]) : null;
+  }
+
+  /** Archives of this service's meetings only, newest first; `total` counts every match. */
+  async list(filter: ArchiveFilter): Promise<{total: number; items: ArchiveRecord[]}> {
+    const where = ['NOT a.deleted', 'a.session_detail_id IS NOT NULL'];
+    const params: unknown[] = [];
+    if (filter.meetingLinkId !== undefined) {
+      params.push(filter.meetingLinkId);
+      where.push(`m.meeting_link = $${params.length}`);
+    }
+    if (filter.sessionId !== undefined) {
+      params.push(filter.sessionId);
+      where.push(`a.session_id = $${params.length}`);
+    }
+    if (filter.status !== undefined) {
+      params.push(filter.status);
+      where.push(`a.status = $${params.length}`);
+    }
+    const from = `FROM archives a JOIN video_session_details m ON m.id = a.session_detail_id WHERE ${where.join(' AND ')}`;
+    const pageParams = [...params, filter.limit, filter.offset];
+    const [count, page] = await Promise.all([
+      this.dataSource.pool.query(`SELECT count(*)::int AS total ${from}`, params),
+      this.dataSource.pool.query(
+        `SELECT ${SELECT_COLUMNS} ${from} ORDER BY a.created_at DESC, a.id DESC LIMIT $${pageParams.length - 1} OFFSET $${pageParams.length}`,
+        pageParams,
+      ),
+    ]);
+    return {total: (count.rows[0] as {total: number}).total, items: page.rows.map(toRecord)};
+  }
+
+  /** Archive ids of a meeting that may still be recording. */
+  async recordingArchiveIds(meetingId: number): Promise<string[]> {
+    const result = await this.dataSource.pool.query(
+      `SELECT archive_id FROM archives WHERE session_detail_id = $1 AND status IN ('started', 'paused') AND NOT deleted`,
+      [meetingId],
+    );
+    return (result.rows as Array<{archive_id: string}>).map(r => r.archive_id);
+  }
+
+  /** Records how far a deletion got, so a retry finishes only what is left. */
+  async markDeletion(archiveId: string, progress: {providerDeleted?: boolean; storageDeleted?: boolean; deletedBy?: string}): Promise<void> {
+    await this.dataSource.pool.query(
+      `UPDATE archives SET provider_deleted = provider_deleted OR $2, storage_deleted = storage_deleted OR $3,
+              deleted_by = COALESCE($4, deleted_by), modified_on = now() WHERE archive_id = $1`,
+      [archiveId, progress.providerDeleted ?? false, progress.storageDeleted ?? false, progress.deletedBy ?? null],
+    );
+  }
+
+  /** Hides the archive once every copy is gone. */
+  async markDeleted(archiveId: string): Promise<boolean> {
+    const result = await this.dataSource.pool.query(
+      `UPDATE archives SET deleted = true, deleted_at = now(), status = 'deleted', url = NULL, modified_on = now()
+        WHERE archive_id = $1 AND NOT deleted`,
+      [archiveId],
+    );
+    return result.rowCount === 1;
+  }
+}
+
+function toRecord(row: Record<string, unknown>): ArchiveRecord {
+  return {
+    archiveId: row.archive_id as string,
+    meetingId: row.session_detail_id === null ? null : Number(row.session_detail_id),
+    meetingLinkId: (row.meeting_link as string | null) ?? null,
+    sessionId: row.session_id as string,
+    status: row.status as ArchiveStatus,
+    name: (row.name as string | null) ?? null,
+    outputMode: row.output_mode === 'individual' ? 'individual' : 'composed',
+    sizeBytes: Number(row.size_bytes),
+    durationSeconds: Number(row.duration_seconds),
+    reason: (row.reason as string | null) ?? null,
+    createdAt: row.created_at as Date,
+    url: (row.url as string | null) ?? null,
+    uploadTarget: (row.upload_target as string | null) ?? null,
+    storageKey: (row.storage_key as string | null) ?? null,
+    providerDeleted: row.provider_deleted as boolean,
+    storageDeleted: row.storage_deleted as boolean,
+    deleted: row.deleted as boolean,
+  };
+}

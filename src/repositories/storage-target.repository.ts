@@ -1,0 +1,55 @@
+import {inject} from '@loopback/core';
+import type {Pool, PoolClient} from 'pg';
+import {PgDataSource} from '../datasources/pg.datasource';
+import type {StorageFallback, StorageType} from '../providers/storage/types';
+
+/** The stored target: settings in clear, credentials only as ciphertext. */
+export interface StoredStorageTarget {
+  type: StorageType;
+  settings: Record<string, unknown>;
+  secretsCiphertext: string;
+  fallback: StorageFallback;
+  providerApplied: boolean;
+  modifiedBy: string | null;
+  modifiedOn: Date;
+}
+
+const SCOPE = 'default';
+
+export class StorageTargetRepository {
+  constructor(@inject('datasources.pg') private readonly dataSource: PgDataSource) {}
+
+  async get(runner: Pool | PoolClient = this.dataSource.pool): Promise<StoredStorageTarget | null> {
+    const result = await runner.query(
+      'SELECT type, settings, secrets_ciphertext, fallback, provider_applied, modified_by, modified_on FROM storage_targets WHERE scope = $1',
+      [SCOPE],
+    );
+    const row = result.rows[0] as Record<string, unknown> | undefined;
+    if (!row) return null;
+    return {
+      type: row.type as StorageType,
+      settings: row.settings as Record<string, unknown>,
+      secretsCiphertext: row.secrets_ciphertext as string,
+      fallback: row.fallback as StorageFallback,
+      providerApplied: row.provider_applied as boolean,
+      modifiedBy: (row.modified_by as string | null) ?? null,
+      modifiedOn: row.modified_on as Date,
+    };
+  }
+
+  async save(target: Omit<StoredStorageTarget, 'modifiedOn'>): Promise<void> {
+    await this.dataSource.pool.query(
+      `INSERT INTO storage_targets (scope, type, settings, secrets_ciphertext, fallback, provider_applied, created_by, modified_by)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $7)
+       ON CONFLICT (scope) DO UPDATE SET type = EXCLUDED.type, settings = EXCLUDED.settings,
+         secrets_ciphertext = EXCLUDED.secrets_ciphertext, fallback = EXCLUDED.fallback,
+         provider_applied = EXCLUDED.provider_applied, modified_by = EXCLUDED.modified_by, modified_on = now()`,
+      [SCOPE, target.type, JSON.stringify(target.settings), target.secretsCiphertext, target.fallback, target.providerApplied, target.modifiedBy],
+    );
+  }
+
+  async remove(): Promise<boolean> {
+    const result = await this.dataSource.pool.query('DELETE FROM storage_targets WHERE scope = $1', [SCOPE]);
+    return result.rowCount === 1;
+  }
+}

@@ -1,0 +1,81 @@
+import {BindingScope, inject, injectable} from '@loopback/core';
+import {repository} from '@loopback/repository';
+import {ArchiveConflictError, ArchiveNotFoundError, DependencyUnavailableError} from '../errors/domain-errors';
+import {JobNames, JobQueue} from '../jobs/job-queue';
+import {JobBindings, LoggingBindings, VideoBindings, ServiceBindings} from '../keys';
+import type {Logger} from '../logging/logger';
+import {describeError} from '../logging/logger';
+import type {VideoProvider} from '../providers/video/types';
+import {VideoProviderError} from '../providers/video/video-provider.error';
+import {ArchiveRecord, ArchiveRepository} from '../repositories/archive.repository';
+import {AuditLogRepository} from '../repositories/audit-log.repository';
+import {StorageTargetService} from './storage-target.service';
+
+export interface ArchivePurgeJob {
+  archiveId: string;
+}
+
+/**
+ * Deleting an archive: the provider's copy, then our uploaded object, then the
+ * record. Each step is recorded, so a retry (the caller's or the queued job's)
+ * finishes only what is left.
+ */
+@injectable({scope: BindingScope.SINGLETON})
+export class ArchivePurgeService {
+  constructor(
+    @repository(ArchiveRepository) private readonly archives: ArchiveRepository,
+    @repository(AuditLogRepository) private readonly audit: AuditLogRepository,
+    @inject(ServiceBindings.STORAGE_TARGET) private readonly storageTargets: StorageTargetService,
+    @inject(VideoBindings.PROVIDER) private readonly provider: VideoProvider,
+    @inject(JobBindings.QUEUE) private readonly queue: JobQueue,
+    @inject(LoggingBindings.LOGGER) private readonly logger: Logger,
+  ) {}
+
+  async delete(archiveId: string, actor: string): Promise<void> {
+    const record = await this.archives.findByArchiveId(archiveId);
+    if (!record || record.deleted) throw new ArchiveNotFoundError(archiveId);
+    await this.deleteAtProvider(record, actor);
+    try {
+      await this.deleteStoredCopy(record);
+    } catch (error) {
+      await this.queue.enqueue(JobNames.ArchivePurge, {archiveId}, {singletonKey: `purge:${archiveId}`});
+      this.logger.warn('archive deleted at the provider, stored copy not yet removed: queued for retry', {archiveId, error: describeError(error as Error)});
+      throw new DependencyUnavailableError(
+        'The archive was deleted at the video provider, but its copy in the storage target could not be removed yet; it will be retried',
+        {cause: error},
+      );
+    }
+    await this.archives.markDeleted(archiveId);
+    await this.audit.record({actor, action: 'archive.delete', entityType: 'archive', entityId: archiveId, before: {status: record.status}});
+  }
+
+  /** Job handler: finishes a deletion that failed part-way. */
+  async purge(job: ArchivePurgeJob): Promise<void> {
+    const record = await this.archives.findByArchiveId(job.archiveId);
+    if (!record || record.deleted) return;
+    await this.deleteAtProvider(record, null);
+    await this.deleteStoredCopy(record);
+    await this.archives.markDeleted(job.archiveId);
+  }
+
+  private async deleteAtProvider(record: ArchiveRecord, actor: string | null): Promise<void> {
+    if (record.providerDeleted) return;
+    try {
+      await this.provider.deleteArchive(record.archiveId);
+    } catch (error) {
+      const code = (error as VideoProviderError).code;
+      if (code === 'PROVIDER_CONFLICT') {
+        throw new ArchiveConflictError('The archive is still recording: stop it (or end the meeting) before deleting it', {cause: error});
+      }
+      if (code !== 'PROVIDER_NOT_FOUND') throw error;
+    }
+    await this.archives.markDeletion(record.archiveId, {providerDeleted: true, deletedBy: actor ?? undefined});
+  }
+
+  private async deleteStoredCopy(record: ArchiveRecord): Promise<void> {
+    if (!record.storageKey || !record.uploadTarget || record.storageDeleted) return;
+    const storage = await this.storageTargets.currentStorage();
+    if (storage && storage.type === record.uploadTarget) await storage.deleteObject(record.storageKey);
+    await this.archives.markDeletion(record.archiveId, {storageDeleted: true});
+  }
+}

@@ -1,0 +1,74 @@
+import type {StorageConfig} from '../config/service-config';
+import {ValidationError} from '../errors/domain-errors';
+import type {StorageFallback, StorageTargetConfig} from '../providers/storage/types';
+
+/** PUT /archives/storage-target body, in either spelling (`type` or the older `name`). */
+export interface StorageTargetInput {
+  type?: string;
+  name?: string;
+  bucket?: string;
+  accessKey?: string;
+  secretKey?: string;
+  region?: string;
+  endpoint?: string;
+  forcePathStyle?: boolean;
+  accountName?: string;
+  accountKey?: string;
+  container?: string;
+  fallback?: string;
+}
+
+const TYPE_ALIASES: Record<string, 's3' | 'azure'> = {s3: 's3', awss3: 's3', azure: 'azure'};
+
+/** Normalises the body into a full target; credentials left out come from server config. */
+export function toStorageTargetConfig(input: StorageTargetInput, defaults: StorageConfig): StorageTargetConfig {
+  const rawType = (input.type ?? input.name ?? '').toLowerCase();
+  const type = TYPE_ALIASES[rawType];
+  if (!type) throw new ValidationError('type must be "s3" or "azure" (or name "AWSS3" / "AZURE")');
+  const fallback = toFallback(input.fallback);
+  const endpoint = optionalUrl(input.endpoint);
+  if (type === 's3') {
+    const accessKey = input.accessKey ?? defaults.awsAccessKeyId;
+    const secretKey = input.secretKey ?? defaults.awsSecretAccessKey;
+    return {
+      type,
+      bucket: required('bucket', input.bucket),
+      accessKey: required('accessKey (or server AWS_ACCESS_KEY_ID)', accessKey),
+      secretKey: required('secretKey (or server AWS_SECRET_ACCESS_KEY)', secretKey),
+      region: input.region ?? defaults.awsRegion,
+      endpoint,
+      forcePathStyle: input.forcePathStyle ?? Boolean(endpoint),
+      fallback,
+    };
+  }
+  return {
+    type,
+    accountName: required('accountName', input.accountName),
+    accountKey: required('accountKey (or server AZURE_STORAGE_ACCOUNT_KEY)', input.accountKey ?? defaults.azureAccountKey),
+    container: required('container', input.container),
+    endpoint,
+    fallback,
+  };
+}
+
+function required(field: string, value: string | undefined): string {
+  if (value === undefined || value.trim() === '') throw new ValidationError(`${field} is required for this storage type`);
+  return value;
+}
+
+function toFallback(value: string | undefined): StorageFallback {
+  if (value === undefined || value === 'none') return 'none';
+  if (value === 'vonage' || value === 'opentok') return 'vonage';
+  throw new ValidationError('fallback must be "none" or "vonage"');
+}
+
+function optionalUrl(value: string | undefined): string | undefined {
+  if (value === undefined || value === '') return undefined;
+  try {
+    const url = new URL(value);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('protocol');
+  } catch {
+    throw new ValidationError('endpoint must be an http(s) URL');
+  }
+  return value.replace(/\/+$/, '');
+}

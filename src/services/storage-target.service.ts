@@ -1,0 +1,113 @@
+import {BindingScope, inject, injectable} from '@loopback/core';
+import {repository} from '@loopback/repository';
+import type {ServiceConfig} from '../config/service-config';
+import type {SecretBox} from '../crypto/secret-box';
+import {DependencyUnavailableError, StorageTargetNotFoundError} from '../errors/domain-errors';
+import {ConfigBindings, StorageBindings, VideoBindings} from '../keys';
+import type {ArchiveStorage, ArchiveStorageFactory, StorageTargetConfig} from '../providers/storage/types';
+import type {ProviderStorageTarget, VideoProvider} from '../providers/video/types';
+import {AuditLogRepository} from '../repositories/audit-log.repository';
+import {StorageTargetRepository, StoredStorageTarget} from '../repositories/storage-target.repository';
+import {StorageTargetInput, toStorageTargetConfig} from './storage-target-input';
+
+/** The target as shown to callers: never a secret. */
+export interface StorageTargetView {
+  type: 's3' | 'azure';
+  bucket?: string;
+  region?: string;
+  container?: string;
+  accountName?: string;
+  endpoint?: string;
+  forcePathStyle?: boolean;
+  fallback: string;
+  providerApplied: boolean;
+  modifiedOn?: string;
+}
+
+export interface StorageTargetSaved {
+  target: StorageTargetView;
+  /** Set when the provider has no API for it and the target must be set in its console. */
+  notice?: string;
+}
+
+/** Probes, stores (credentials encrypted) and applies the archive upload target. */
+@injectable({scope: BindingScope.SINGLETON})
+export class StorageTargetService {
+  constructor(
+    @repository(StorageTargetRepository) private readonly targets: StorageTargetRepository,
+    @repository(AuditLogRepository) private readonly audit: AuditLogRepository,
+    @inject(VideoBindings.PROVIDER) private readonly provider: VideoProvider,
+    @inject(StorageBindings.STORAGE_FACTORY) private readonly storageFactory: ArchiveStorageFactory,
+    @inject(StorageBindings.SECRET_BOX) private readonly secretBox: SecretBox,
+    @inject(ConfigBindings.SERVICE_CONFIG) private readonly config: ServiceConfig,
+  ) {}
+
+  /** Nothing is stored unless the probe and the provider both accept the target. */
+  async set(input: StorageTargetInput, actor: string): Promise<StorageTargetSaved> {
+    const target = toStorageTargetConfig(input, this.config.storage);
+    await this.storageFactory(target).probe();
+    const applied = await this.provider.applyStorageTarget(toProviderTarget(target));
+    const stored = toStored(target, this.secretBox, applied.applied, actor);
+    await this.targets.save(stored);
+    const view = toView({...stored, modifiedOn: new Date()});
+    await this.audit.record({actor, action: 'storage-target.set', entityType: 'storage-target', entityId: 'default', after: view});
+    return applied.applied ? {target: view} : {target: view, notice: applied.notice};
+  }
+
+  async get(): Promise<StorageTargetView> {
+    const stored = await this.targets.get();
+    if (!stored) throw new StorageTargetNotFoundError();
+    return toView(stored);
+  }
+
+  async remove(actor: string): Promise<void> {
+    const stored = await this.targets.get();
+    if (!stored) throw new StorageTargetNotFoundError();
+    if (stored.providerApplied) await this.provider.applyStorageTarget(null);
+    await this.targets.remove();
+    await this.audit.record({actor, action: 'storage-target.remove', entityType: 'storage-target', entityId: 'default', before: toView(stored)});
+  }
+
+  /** The configured target with credentials decrypted, or null. */
+  async current(): Promise<StorageTargetConfig | null> {
+    const stored = await this.targets.get();
+    if (!stored) return null;
+    try {
+      const secrets = this.secretBox.open<Record<string, string>>(stored.secretsCiphertext);
+      return {...stored.settings, ...secrets, type: stored.type, fallback: stored.fallback} as StorageTargetConfig;
+    } catch (error) {
+      throw new DependencyUnavailableError('The stored storage credentials cannot be decrypted: check STORAGE_ENCRYPTION_KEY', {cause: error});
+    }
+  }
+
+  async currentStorage(): Promise<ArchiveStorage | null> {
+    const target = await this.current();
+    return target ? this.storageFactory(target) : null;
+  }
+}
+
+function toProviderTarget(target: StorageTargetConfig): ProviderStorageTarget {
+  const fallback = target.fallback === 'vonage' ? 'provider' : 'none';
+  if (target.type === 's3') {
+    return {type: 's3', bucket: target.bucket, accessKey: target.accessKey, secretKey: target.secretKey, endpoint: target.endpoint, fallback};
+  }
+  return {type: 'azure', accountName: target.accountName, accountKey: target.accountKey, container: target.container, domain: target.endpoint, fallback};
+}
+
+function toStored(target: StorageTargetConfig, box: SecretBox, providerApplied: boolean, actor: string): Omit<StoredStorageTarget, 'modifiedOn'> {
+  if (target.type === 's3') {
+    const {accessKey, secretKey, ...settings} = target;
+    return {type: 's3', settings, secretsCiphertext: box.seal({accessKey, secretKey}), fallback: target.fallback, providerApplied, modifiedBy: actor};
+  }
+  const {accountKey, ...settings} = target;
+  return {type: 'azure', settings, secretsCiphertext: box.seal({accountKey}), fallback: target.fallback, providerApplied, modifiedBy: actor};
+}
+
+function toView(stored: StoredStorageTarget): StorageTargetView {
+  const s = stored.settings as Record<string, string | boolean | undefined>;
+  const view: StorageTargetView = {type: stored.type, fallback: stored.fallback, providerApplied: stored.providerApplied, modifiedOn: stored.modifiedOn.toISOString()};
+  for (const key of ['bucket', 'region', 'container', 'accountName', 'endpoint', 'forcePathStyle'] as const) {
+    if (s[key] !== undefined) (view as unknown as Record<string, unknown>)[key] = s[key];
+  }
+  return view;
+}
