@@ -1,3 +1,4 @@
+import type {AddressInfo} from 'node:net';
 import {VideoConferencingApplication} from './application';
 import {loadDotEnv} from './config/load-dotenv';
 import {ConfigError, loadServiceConfig} from './config/service-config';
@@ -21,7 +22,9 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<VideoC
     throw error;
   }
   const url = app.restServer.url ?? `http://127.0.0.1:${runtime.config.port}`;
-  runtime.onListening(url);
+  // Callbacks from the local emulator go over IPv4 loopback whatever interface we bound.
+  const port = (app.restServer.httpServer?.address as AddressInfo | undefined)?.port ?? runtime.config.port;
+  runtime.onListening(`http://127.0.0.1:${port}`);
   logger.info('service listening', {url, explorer: `${url}/explorer`});
 
   let stopping = false;

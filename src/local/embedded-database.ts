@@ -50,6 +50,8 @@ export async function startEmbeddedDatabase(dataDir: string, database: string): 
   });
   if (!fs.existsSync(path.join(databaseDir, 'PG_VERSION'))) {
     fs.mkdirSync(dataDir, {recursive: true, mode: 0o755});
+    // As root, initdb runs as `postgres`, which must be able to enter DATA_DIR.
+    if (isRoot) fs.chmodSync(dataDir, 0o755);
     await server.initialise();
   }
   await server.start();

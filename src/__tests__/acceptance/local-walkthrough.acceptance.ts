@@ -1,0 +1,62 @@
+import {expect} from '@loopback/testlab';
+import {execFileSync} from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import {freePort} from '../../local/embedded-database';
+import {cleanEnv, REPO_ROOT, startServiceProcess, tempDataDir} from '../helpers/service-process.helper';
+
+/** The README's "Try it" block, exactly as written there. */
+function readmeWalkthrough(): string {
+  const readme = fs.readFileSync(path.join(REPO_ROOT, 'README.md'), 'utf8');
+  const section = readme.split('## Try it')[1];
+  const block = /```sh\n([\s\S]*?)```/.exec(section);
+  if (!block) throw new Error('README has no walkthrough block');
+  return block[1];
+}
+
+describe('Local mode: the README walkthrough on a fresh data directory (acceptance)', function () {
+  this.timeout(120000);
+  let dataDir: string;
+  let service: Awaited<ReturnType<typeof startServiceProcess>>;
+  let env: NodeJS.ProcessEnv;
+  let port: number;
+  let emulatorPort: number;
+
+  before(async () => {
+    dataDir = tempDataDir();
+    [port, emulatorPort] = [await freePort(), await freePort()];
+    env = cleanEnv({DATA_DIR: dataDir, PORT: String(port), EMULATOR_PORT: String(emulatorPort), LOG_LEVEL: 'info'});
+    service = await startServiceProcess(env, port);
+  });
+  after(async () => {
+    await service?.stop();
+    fs.rmSync(dataDir, {recursive: true, force: true});
+  });
+
+  it('starts with nothing configured and says what it runs on', () => {
+    expect(service.output()).to.match(/embedded PostgreSQL database in use/);
+    expect(service.output()).to.match(/local Vonage Video emulator in use/);
+  });
+
+  it('runs the walkthrough end to end: meeting, join, attendees, recording, download, delete, end', () => {
+    const token = execFileSync(process.execPath, ['dist/src/cli/mint-token.js'], {cwd: REPO_ROOT, env}).toString().trim();
+    const workDir = tempDataDir();
+    const output = execFileSync('bash', ['-e', '-o', 'pipefail', '-c', readmeWalkthrough()], {
+      cwd: workDir,
+      env: {...env, TOKEN: token, API: `http://127.0.0.1:${port}`, EMU: `http://127.0.0.1:${emulatorPort}`},
+      timeout: 60000,
+    }).toString();
+    const lines = output.trim().split('\n');
+    expect(JSON.parse(lines[0])).to.have.properties('connectionId', 'sessionId');
+    const present = JSON.parse(lines[1]) as Array<{attendee: string; isPresent: boolean}>;
+    expect(present).to.have.length(1);
+    expect(present[0]).to.containEql({attendee: 'dev-user', isPresent: true});
+    const archives = JSON.parse(lines[2]) as {count: number; items: Array<{status: string}>};
+    expect(archives.count).to.equal(1);
+    expect(archives.items[0].status).to.equal('available');
+    expect(lines[3]).to.match(/recording\.mp4/);
+    expect(fs.readFileSync(path.join(workDir, 'recording.mp4')).subarray(4, 8).toString()).to.equal('ftyp');
+    expect(lines.slice(4)).to.eql(['204', '204']);
+    fs.rmSync(workDir, {recursive: true, force: true});
+  });
+});

@@ -1,0 +1,25 @@
+import {expect} from '@loopback/testlab';
+import fs from 'node:fs';
+import {cleanEnv, runServiceToExit, tempDataDir} from '../helpers/service-process.helper';
+
+describe('Start-up configuration (acceptance)', function () {
+  this.timeout(30000);
+  let dataDir: string;
+  before(() => (dataDir = tempDataDir()));
+  after(() => fs.rmSync(dataDir, {recursive: true, force: true}));
+
+  const refusals: Array<[string, Record<string, string>, RegExp]> = [
+    ['a port that is not a number', {PORT: 'eighty'}, /PORT must be a whole number/],
+    ['a short JWT secret', {JWT_SECRET: 'short'}, /JWT_SECRET must be at least 32 characters/],
+    ['production without a database', {NODE_ENV: 'production'}, /DB_HOST is required when NODE_ENV=production/],
+    ['production without a Vonage application', {NODE_ENV: 'production', DB_HOST: '127.0.0.1', JWT_SECRET: 'x'.repeat(32)}, /VONAGE_APPLICATION_ID is required/],
+    ['a Vonage key file that does not exist', {VONAGE_APPLICATION_ID: 'app', VONAGE_PRIVATE_KEY: '/nope/private.key'}, /VONAGE_PRIVATE_KEY points to a file that cannot be read/],
+  ];
+  for (const [what, variables, message] of refusals) {
+    it(`refuses to start with ${what}, naming the variable`, async () => {
+      const result = await runServiceToExit(cleanEnv({DATA_DIR: dataDir, ...variables}));
+      expect(result.code).to.equal(1);
+      expect(result.output).to.match(message);
+    });
+  }
+});
