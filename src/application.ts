@@ -1,12 +1,13 @@
 import {BootMixin} from '@loopback/boot';
 import {ApplicationConfig, CoreBindings} from '@loopback/core';
 import {RepositoryMixin} from '@loopback/repository';
-import {RestApplication} from '@loopback/rest';
+import {Request, RestApplication, RestBindings} from '@loopback/rest';
 import {RestExplorerBindings, RestExplorerComponent} from '@loopback/rest-explorer';
 import type {ServiceConfig} from './config/service-config';
 import {installAuth} from './auth/install-auth';
 import {bindServiceDependencies, ServiceDependencyOverrides} from './bindings';
 import {ConfigBindings, LoggingBindings} from './keys';
+import {describeError} from './logging/logger';
 import {errorMappingMiddleware} from './middleware/error-mapping.middleware';
 import {requestLogMiddleware} from './middleware/request-log.middleware';
 import {BearerSecuritySpecEnhancer} from './auth/bearer-security.spec-enhancer';
@@ -52,6 +53,11 @@ export class VideoConferencingApplication extends BootMixin(RepositoryMixin(Rest
       paths: {},
     });
     this.add(BearerSecuritySpecEnhancer.binding());
+    // 5xx go to the structured log; the stack only for unexpected errors (500), never request data.
+    this.bind(RestBindings.SequenceActions.LOG_ERROR).to((error: Error, statusCode: number, request: Request) => {
+      if (statusCode < 500) return;
+      logger.error('request failed', {status: statusCode, method: request.method, path: request.path, error: describeError(error), ...(statusCode === 500 ? {stack: error.stack} : {})});
+    });
     this.middleware(requestLogMiddleware(logger), {key: 'middleware.requestLog'});
     this.middleware(errorMappingMiddleware(logger), {key: 'middleware.errorMapping'});
     installAuth(this);

@@ -1,0 +1,31 @@
+import path from 'node:path';
+import {EnvReader} from './env-reader';
+
+/** Settings of `npm run emulator` (the standalone Vonage Video emulator). */
+export interface EmulatorConfig {
+  port: number;
+  host: string;
+  dataDir: string;
+  /** When unset, the development identity under DATA_DIR is used (the one `npm start` uses). */
+  applicationId?: string;
+  privateKeyPem?: string;
+  signatureSecret?: string;
+  apiKey?: string;
+  apiSecret?: string;
+  callbackUrl?: string;
+}
+
+export function loadEmulatorConfig(env: NodeJS.ProcessEnv): EmulatorConfig {
+  const read = new EnvReader(env);
+  return {
+    port: read.port('EMULATOR_PORT') ?? 4010,
+    host: read.string('EMULATOR_HOST') ?? '127.0.0.1',
+    dataDir: path.resolve(read.string('DATA_DIR') ?? '.data'),
+    applicationId: read.string('VONAGE_APPLICATION_ID'),
+    privateKeyPem: read.pemOrPath('VONAGE_PRIVATE_KEY'),
+    signatureSecret: read.string('VONAGE_SIGNATURE_SECRET'),
+    apiKey: read.string('VONAGE_API_KEY'),
+    apiSecret: read.string('VONAGE_API_SECRET'),
+    callbackUrl: read.url('EMULATOR_CALLBACK_URL'),
+  };
+}
