@@ -11,6 +11,7 @@ import {describeError} from './logging/logger';
 import {errorMappingMiddleware} from './middleware/error-mapping.middleware';
 import {requestLogMiddleware} from './middleware/request-log.middleware';
 import {BearerSecuritySpecEnhancer} from './auth/bearer-security.spec-enhancer';
+import {QuietTrieRouter} from './rest/quiet-trie.router';
 
 export interface VideoConferencingOptions extends ApplicationConfig {
   serviceConfig: ServiceConfig;
@@ -45,6 +46,7 @@ export class VideoConferencingApplication extends BootMixin(RepositoryMixin(Rest
     // Database first, then the job queue that uses it, then the HTTP server; stop in reverse.
     this.bind(CoreBindings.LIFE_CYCLE_OBSERVER_OPTIONS).to({orderedGroups: ['datasource', 'jobs', 'server'], parallel: false});
     bindServiceDependencies(this, serviceConfig, options.overrides ?? {});
+    this.bind(RestBindings.ROUTER).toClass(QuietTrieRouter);
     const logger = this.getSync(LoggingBindings.LOGGER);
 
     this.api({

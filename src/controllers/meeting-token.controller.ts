@@ -1,6 +1,6 @@
 import {authenticate} from '@loopback/authentication';
 import {authorize} from '@loopback/authorization';
-import {inject, service} from '@loopback/core';
+import {BindingScope, inject, injectable, service} from '@loopback/core';
 import {param, post, requestBody} from '@loopback/rest';
 import {SecurityBindings, UserProfile} from '@loopback/security';
 import {toCaller} from '../auth/caller';
@@ -8,19 +8,19 @@ import {Permission} from '../auth/permissions';
 import {JoinToken, MeetingTokenService, TokenRequest} from '../services/meeting-token.service';
 import {jsonContent, TOKEN_REQUEST_SCHEMA, TOKEN_RESPONSE_SCHEMA} from './specs/meeting.specs';
 
+/** A singleton on the hot path: the caller is injected per call, not per controller instance. */
 @authenticate('bearer')
+@injectable({scope: BindingScope.SINGLETON})
 export class MeetingTokenController {
-  constructor(
-    @service(MeetingTokenService) private readonly tokens: MeetingTokenService,
-    @inject(SecurityBindings.USER) private readonly user: UserProfile,
-  ) {}
+  constructor(@service(MeetingTokenService) private readonly tokens: MeetingTokenService) {}
 
   @authorize({scopes: [Permission.GenerateMeetingToken]})
   @post('/session/{meetingLinkId}/token', {responses: {'200': {description: 'A client token to join the meeting', ...jsonContent(TOKEN_RESPONSE_SCHEMA)}}})
   async issue(
     @param.path.string('meetingLinkId') meetingLinkId: string,
     @requestBody({required: false, ...jsonContent(TOKEN_REQUEST_SCHEMA)}) body: TokenRequest | undefined,
+    @inject(SecurityBindings.USER) user: UserProfile,
   ): Promise<JoinToken> {
-    return this.tokens.issue(meetingLinkId, body ?? {}, toCaller(this.user));
+    return this.tokens.issue(meetingLinkId, body ?? {}, toCaller(user));
   }
 }

@@ -1,4 +1,4 @@
-import {inject, service} from '@loopback/core';
+import {BindingScope, inject, injectable, service} from '@loopback/core';
 import {param, post, requestBody, RequestBodyObject, Response, RestBindings} from '@loopback/rest';
 import {LoggingBindings, WebhookBindings} from '../keys';
 import type {Logger} from '../logging/logger';
@@ -14,26 +14,34 @@ const RAW_BODY: RequestBodyObject = {
   content: {'application/json': {'x-parser': 'raw', schema: {type: 'object' as const}}},
 };
 
-/** Vonage callbacks; authenticated by their signature, not by a bearer token. */
+/** Vonage callbacks; authenticated by their signature, not by a bearer token. A singleton: it is on the hot path. */
+@injectable({scope: BindingScope.SINGLETON})
 export class WebhookController {
   constructor(
     @service(VideoEventService) private readonly events: VideoEventService,
     @inject(WebhookBindings.CALLBACK_VERIFIER) private readonly verifier: CallbackVerifier,
     @inject(LoggingBindings.LOGGER) private readonly logger: Logger,
-    @inject(RestBindings.Http.RESPONSE) private readonly response: Response,
   ) {}
 
   @post('/webhooks/session', {responses: {'204': {description: 'Accepted (also for duplicates and unknown sessions)'}}})
-  async session(@requestBody(RAW_BODY) body: Buffer, @param.header.string('authorization') authorization?: string): Promise<void> {
-    await this.receive(body, authorization);
+  async session(
+    @requestBody(RAW_BODY) body: Buffer,
+    @inject(RestBindings.Http.RESPONSE) response: Response,
+    @param.header.string('authorization') authorization?: string,
+  ): Promise<void> {
+    await this.receive(body, authorization, response);
   }
 
   @post('/webhooks/archive', {responses: {'204': {description: 'Accepted'}}})
-  async archive(@requestBody(RAW_BODY) body: Buffer, @param.header.string('authorization') authorization?: string): Promise<void> {
-    await this.receive(body, authorization);
+  async archive(
+    @requestBody(RAW_BODY) body: Buffer,
+    @inject(RestBindings.Http.RESPONSE) response: Response,
+    @param.header.string('authorization') authorization?: string,
+  ): Promise<void> {
+    await this.receive(body, authorization, response);
   }
 
-  private async receive(body: Buffer, authorization: string | undefined): Promise<void> {
+  private async receive(body: Buffer, authorization: string | undefined, response: Response): Promise<void> {
     const raw = Buffer.isBuffer(body) ? body : Buffer.from(typeof body === 'string' ? body : JSON.stringify(body ?? ''));
     try {
       this.verifier.verify(raw, authorization);
@@ -44,6 +52,6 @@ export class WebhookController {
     const received = mapVonageCallback(raw);
     const outcome = await this.events.handle(received, JSON.parse(raw.toString('utf8')));
     this.logger.debug('callback handled', {event: received.event.type, outcome});
-    this.response.status(204);
+    response.status(204);
   }
 }

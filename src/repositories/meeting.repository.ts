@@ -19,6 +19,16 @@ const EDIT_COLUMNS: Record<keyof MeetingEdit, string> = {
   extMetadata: 'ext_metadata',
 };
 
+export interface MeetingTokenView {
+  id: number;
+  sessionId: string;
+  isScheduled: boolean;
+  scheduleTime: Date | null;
+  startTime: Date | null;
+  endTime: Date | null;
+  createdBy: string | null;
+}
+
 export class MeetingRepository extends DefaultCrudRepository<Meeting, number> {
   constructor(@inject('datasources.pg') override readonly dataSource: PgDataSource) {
     super(Meeting, dataSource);
@@ -63,6 +73,29 @@ export class MeetingRepository extends DefaultCrudRepository<Meeting, number> {
     );
     const row = result.rows[0] as {id: string; session_id: string} | undefined;
     return row ? {id: Number(row.id), sessionId: row.session_id} : null;
+  }
+
+  /**
+   * What issuing a join token needs, in one indexed read without the juggler's
+   * model coercion: this runs for every participant at the top of the hour.
+   */
+  async findForToken(meetingLink: string): Promise<MeetingTokenView | null> {
+    const result = await this.dataSource.pool.query(
+      `SELECT id, session_id, is_scheduled, schedule_time, start_time, end_time, created_by
+         FROM video_session_details WHERE meeting_link = $1 AND NOT deleted`,
+      [meetingLink],
+    );
+    const row = result.rows[0] as Record<string, unknown> | undefined;
+    if (!row) return null;
+    return {
+      id: Number(row.id),
+      sessionId: row.session_id as string,
+      isScheduled: row.is_scheduled as boolean,
+      scheduleTime: (row.schedule_time as Date | null) ?? null,
+      startTime: (row.start_time as Date | null) ?? null,
+      endTime: (row.end_time as Date | null) ?? null,
+      createdBy: (row.created_by as string | null) ?? null,
+    };
   }
 
   /** Sets startTime on the first token only. */

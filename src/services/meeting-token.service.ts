@@ -44,7 +44,7 @@ export class MeetingTokenService {
   async issue(meetingLink: string, request: TokenRequest, caller: CallerProfile): Promise<JoinToken> {
     const now = this.clock.now();
     const expiresAt = this.resolveExpiry(request.expireTime, now);
-    const meeting = await this.meetings.findByLink(meetingLink);
+    const meeting = await this.meetings.findForToken(meetingLink);
     if (!meeting) throw new MeetingNotFoundError(meetingLink);
     if (meeting.endTime) throw new MeetingStateError('The meeting has ended: no new participants can join');
     if (meeting.isScheduled && meeting.scheduleTime) {
@@ -62,7 +62,7 @@ export class MeetingTokenService {
       expiresAt,
       connectionData: encodeConnectionData({attendee: caller.id, data: request.data}),
     });
-    if (!meeting.startTime) await this.meetings.markStarted(meeting.id!, now);
+    if (!meeting.startTime) await this.meetings.markStarted(meeting.id, now);
     return {sessionId: meeting.sessionId, token, applicationId: this.provider.applicationId};
   }
 

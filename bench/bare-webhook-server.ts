@@ -1,0 +1,59 @@
+import http from 'node:http';
+import {Pool} from 'pg';
+import {withTransaction} from '../src/db/transaction';
+import {PgDataSource} from '../src/datasources/pg.datasource';
+import {mapVonageCallback} from '../src/providers/video/vonage/vonage-callback.mapper';
+import {AttendeeRepository} from '../src/repositories/attendee.repository';
+import {WebhookEventRepository} from '../src/repositories/webhook-event.repository';
+import {decodeConnectionData} from '../src/services/connection-data';
+import {CallbackVerifier} from '../src/webhooks/callback-verifier';
+
+/**
+ * The ceiling for `webhook`: no framework. Verifies the HS256 signature and
+ * payload hash, then runs the service's own SQL (dedupe claim, per-attendee lock,
+ * connection fact, presence rebuild) in one transaction.
+ * Env: PORT, SIGNATURE_SECRET, MEETING_ID, PG_* (connection), PG_SCHEMA.
+ */
+const pool = new Pool({
+  host: process.env.PG_HOST,
+  port: Number(process.env.PG_PORT),
+  user: process.env.PG_USER,
+  database: process.env.PG_DATABASE,
+  max: 10,
+  options: `-c search_path=${process.env.PG_SCHEMA}`,
+});
+const dataSource = {pool} as unknown as PgDataSource;
+const events = new WebhookEventRepository(dataSource);
+const attendees = new AttendeeRepository(dataSource);
+const verifier = new CallbackVerifier({secrets: [process.env.SIGNATURE_SECRET!], toleranceSeconds: 300, allowUnsigned: false});
+const meetingId = Number(process.env.MEETING_ID);
+
+http
+  .createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', chunk => chunks.push(chunk as Buffer));
+    request.on('end', () => {
+      const body = Buffer.concat(chunks);
+      handle(body, request.headers.authorization).then(
+        () => response.writeHead(204).end(),
+        error => response.writeHead((error as {code?: string}).code === 'WEBHOOK_UNVERIFIED' ? 401 : 500).end(),
+      );
+    });
+  })
+  .listen(Number(process.env.PORT), '127.0.0.1', () => process.send?.('ready'));
+
+async function handle(body: Buffer, authorization: string | undefined): Promise<void> {
+  verifier.verify(body, authorization);
+  const {event, dedupeKey} = mapVonageCallback(body);
+  if (event.type !== 'connection.created' && event.type !== 'connection.destroyed') return;
+  const identity = decodeConnectionData(event.connectionData);
+  if (!identity) return;
+  await pool.query('SELECT id FROM video_session_details WHERE session_id = $1', [event.sessionId]);
+  await withTransaction(pool, async client => {
+    if (!(await events.claim(client, {dedupeKey, eventType: event.type, sessionId: event.sessionId, payload: JSON.parse(body.toString())}))) return;
+    await attendees.lockAttendee(client, meetingId, identity.attendee);
+    if (event.type === 'connection.created') await attendees.recordConnected(client, meetingId, event.connectionId, identity.attendee, event.occurredAt);
+    else await attendees.recordDisconnected(client, meetingId, event.connectionId, identity.attendee, event.occurredAt, event.reason);
+    await attendees.refreshPresence(client, meetingId, identity.attendee, undefined);
+  });
+}

@@ -1,0 +1,77 @@
+import {ChildProcess, fork, spawn} from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+
+const ROOT = path.resolve(__dirname, '../..');
+
+export interface RunningProcess {
+  child: ChildProcess;
+  /** Milliseconds from spawn to the first healthy answer. */
+  startupMs: number;
+  stop(): Promise<void>;
+}
+
+/** The service as production runs it, from the compiled entry point. */
+export async function startService(env: Record<string, string>, port: number): Promise<RunningProcess> {
+  const startedAt = process.hrtime.bigint();
+  const child = spawn(process.execPath, [path.join(ROOT, 'dist/src/index.js')], {env: {...process.env, ...env}, stdio: ['ignore', 'ignore', 'pipe']});
+  let stderr = '';
+  child.stderr?.on('data', chunk => (stderr += String(chunk)));
+  const deadline = Date.now() + 30000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`service exited: ${stderr}`);
+    if (await fetch(`http://127.0.0.1:${port}/health`).then(r => r.ok, () => false)) break;
+    if (Date.now() > deadline) throw new Error(`service did not start: ${stderr}`);
+    await new Promise(resolve => setTimeout(resolve, 20));
+  }
+  const startupMs = Number(process.hrtime.bigint() - startedAt) / 1e6;
+  return {child, startupMs, stop: () => stopChild(child)};
+}
+
+/** A bare comparison server from dist/bench, told where to listen through its env. */
+export async function startBare(script: string, env: Record<string, string>): Promise<RunningProcess> {
+  const startedAt = process.hrtime.bigint();
+  const child = fork(path.join(__dirname, script), [], {env: {...process.env, ...env}, stdio: ['ignore', 'ignore', 'inherit', 'ipc']});
+  await new Promise<void>((resolve, reject) => {
+    child.once('message', () => resolve());
+    child.once('exit', code => reject(new Error(`${script} exited with ${code}`)));
+  });
+  return {child, startupMs: Number(process.hrtime.bigint() - startedAt) / 1e6, stop: () => stopChild(child)};
+}
+
+/** Resident set size of a process and its workers, in MiB (Linux /proc). */
+export function residentMiB(pids: number[]): number {
+  let kib = 0;
+  for (const pid of pids) {
+    try {
+      const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+      kib += Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+    } catch {
+      // The process may be gone already.
+    }
+  }
+  return Math.round((kib / 1024) * 10) / 10;
+}
+
+/** Direct children of a process (cluster workers). */
+export function childPids(pid: number): number[] {
+  try {
+    return fs
+      .readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8')
+      .trim()
+      .split(/\s+/)
+      .filter(Boolean)
+      .map(Number);
+  } catch {
+    return [];
+  }
+}
+
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  const exited = new Promise(resolve => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 10000);
+  await exited;
+  clearTimeout(timer);
+}

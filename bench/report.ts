@@ -1,0 +1,56 @@
+import type {LoadResult} from './load';
+
+export interface Report {
+  date: string;
+  commit: string;
+  machine: string;
+  connections: {token: number; webhook: number; listing: number; create: number};
+  seconds: number;
+  coldStartMs: number;
+  scenarios: Partial<Record<'token' | 'tokenCluster2' | 'tokenLimit' | 'webhook' | 'webhookLimit' | 'attendees' | 'archives' | 'create', LoadResult>>;
+  memory: {afterWarmupMiB?: number; afterRunMiB?: number; cluster2MiB?: number};
+  webhookCheck?: {accepted: number; stored: number; attendees: number; stillPresent: number; exactlyOnce: boolean};
+}
+
+const TARGETS: Record<string, string> = {
+  token: '≥ 75% of limit',
+  tokenCluster2: '≥ 75% of limit',
+  webhook: '≥ 60% of limit, p99 < 50 ms',
+  attendees: 'p99 < 20 ms',
+  archives: 'p99 < 20 ms',
+};
+
+/** One table: each scenario, its ratio to its bare limit, and the target it is held to. */
+export function printReport(report: Report): void {
+  const s = report.scenarios;
+  const ratio = (scenario?: LoadResult, limit?: LoadResult) =>
+    scenario && limit && limit.requestsPerSecond > 0 ? `${Math.round((100 * scenario.requestsPerSecond) / limit.requestsPerSecond)}%` : '';
+  const rows: Array<[string, LoadResult | undefined, string]> = [
+    ['token', s.token, ratio(s.token, s.tokenLimit)],
+    ['token (WORKERS=2)', s.tokenCluster2, ratio(s.tokenCluster2, s.tokenLimit)],
+    ['token limit (bare)', s.tokenLimit, ''],
+    ['webhook', s.webhook, ratio(s.webhook, s.webhookLimit)],
+    ['webhook limit (bare)', s.webhookLimit, ''],
+    ['attendees (10k rows)', s.attendees, ''],
+    ['archives (10k rows)', s.archives, ''],
+    ['create (emulator)', s.create, ''],
+  ];
+  const key = (label: string) => label.split(' ')[0].replace('(WORKERS=2)', '');
+  const lines = [
+    `Benchmark ${report.date} commit ${report.commit} — ${report.machine}, ${report.seconds} s per scenario; connections: ${JSON.stringify(report.connections)}`,
+    '',
+    '| scenario | req/s | p50 ms | p99 ms | non-2xx | errors | vs limit | target |',
+    '|---|---:|---:|---:|---:|---:|---:|---|',
+    ...rows
+      .filter(([, result]) => result)
+      .map(([label, r, versus]) => `| ${label} | ${r!.requestsPerSecond} | ${r!.p50Ms} | ${r!.p99Ms} | ${r!.non2xx} | ${r!.errors} | ${versus} | ${label.includes('limit') ? '' : (TARGETS[label.includes('WORKERS') ? 'tokenCluster2' : key(label)] ?? '')} |`),
+    '',
+    `cold start to first /health 200: ${report.coldStartMs} ms`,
+    `resident memory: ${report.memory.afterWarmupMiB} MiB after warm-up, ${report.memory.afterRunMiB} MiB after the run; WORKERS=2 total ${report.memory.cluster2MiB} MiB`,
+  ];
+  if (report.webhookCheck) {
+    const c = report.webhookCheck;
+    lines.push(`callbacks: ${c.accepted} accepted, ${c.stored} stored, ${c.attendees} attendees (${c.stillPresent} present) — exactly once: ${c.exactlyOnce ? 'yes' : 'NO'}`);
+  }
+  process.stdout.write(lines.join('\n') + '\n');
+}

@@ -1,0 +1,143 @@
+import {createPublicKey, generateKeyPairSync, randomBytes, randomUUID} from 'node:crypto';
+import {execSync} from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import jwt from 'jsonwebtoken';
+import path from 'node:path';
+import {VonageVideoEmulator} from '../src/emulator';
+import {ALL_PERMISSIONS} from '../src/auth/permissions';
+import {freePort} from '../src/local/embedded-database';
+import {BENCH_DATABASE, benchQuery, resetBenchDatabase, seedListings} from './bench-db';
+import {loadCallbacks, LoadResult, loadFixed} from './load';
+import {childPids, residentMiB, RunningProcess, startBare, startService} from './processes';
+import {printReport, Report} from './report';
+
+/**
+ * `npm run bench`: the service against the local PostgreSQL and the Vonage
+ * emulator, driven by autocannon on loopback, next to bare servers doing only the
+ * essential work. Not part of the tests. Options: BENCH_SECONDS, BENCH_CONNECTIONS.
+ */
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 64);
+const WEBHOOK_EVENTS = Number(process.env.BENCH_WEBHOOK_EVENTS ?? 20000);
+const LISTING_ROWS = 10000;
+/** Vonage delivers callbacks over a modest number of connections; dashboards list with a few. */
+const WEBHOOK_CONNECTIONS = Number(process.env.BENCH_WEBHOOK_CONNECTIONS ?? 16);
+const LISTING_CONNECTIONS = Number(process.env.BENCH_LISTING_CONNECTIONS ?? 4);
+
+async function main(): Promise<void> {
+  await resetBenchDatabase();
+  const keys = generateKeyPairSync('rsa', {modulusLength: 2048});
+  const privateKeyPem = keys.privateKey.export({type: 'pkcs8', format: 'pem'}).toString();
+  const applicationId = randomUUID();
+  const jwtSecret = randomBytes(32).toString('hex');
+  const signatureSecret = randomBytes(32).toString('hex');
+  const emulator = new VonageVideoEmulator({applicationId, applicationPublicKeyPem: createPublicKey(privateKeyPem).export({type: 'spki', format: 'pem'}).toString()});
+  const emulatorUrl = await emulator.start();
+  const bearer = `Bearer ${jwt.sign({id: 'bench-user', permissions: ALL_PERMISSIONS}, jwtSecret, {algorithm: 'HS256', expiresIn: 3600})}`;
+  const port = await freePort();
+  const serviceEnv = (workers: number): Record<string, string> => ({
+    NODE_ENV: 'production',
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'warn',
+    WORKERS: String(workers),
+    DB_HOST: BENCH_DATABASE.host,
+    DB_PORT: String(BENCH_DATABASE.port),
+    DB_USER: BENCH_DATABASE.user,
+    DB_DATABASE: BENCH_DATABASE.database,
+    DB_SCHEMA: BENCH_DATABASE.schema,
+    DB_POOL_MAX: '10',
+    JWT_SECRET: jwtSecret,
+    VONAGE_APPLICATION_ID: applicationId,
+    VONAGE_PRIVATE_KEY: privateKeyPem,
+    VONAGE_VIDEO_HOST: emulatorUrl,
+    VONAGE_SIGNATURE_SECRET: signatureSecret,
+    STORAGE_ENCRYPTION_KEY: randomBytes(32).toString('hex'),
+  });
+  const api = `http://127.0.0.1:${port}`;
+  const json = {'content-type': 'application/json', authorization: bearer};
+  const report: Report = {date: new Date().toISOString(), commit: gitCommit(), machine: machine(), connections: {token: CONNECTIONS, webhook: WEBHOOK_CONNECTIONS, listing: LISTING_CONNECTIONS, create: 16}, seconds: SECONDS, scenarios: {}, memory: {}, coldStartMs: 0};
+
+  let service: RunningProcess = await startService(serviceEnv(1), port);
+  report.coldStartMs = Math.round(service.startupMs);
+  const meeting = async () => (await (await fetch(`${api}/session`, {method: 'POST', headers: json, body: '{}'})).json()) as {code: string; sessionId: string; id: number};
+  const tokenMeeting = await meeting();
+  const callbackMeeting = await meeting();
+  const listingMeeting = await meeting();
+  await seedListings(listingMeeting.code, LISTING_ROWS);
+
+  const tokenUrl = `${api}/session/${tokenMeeting.code}/token`;
+  await loadFixed(tokenUrl, {method: 'POST', headers: json, body: '{}', connections: CONNECTIONS, durationSeconds: 3});
+  report.memory.afterWarmupMiB = residentMiB([service.child.pid!]);
+  report.scenarios.token = await loadFixed(tokenUrl, {method: 'POST', headers: json, body: '{}', connections: CONNECTIONS, durationSeconds: SECONDS});
+  report.scenarios.webhook = await loadCallbacks(api, callbackMeeting.sessionId, signatureSecret, {connections: WEBHOOK_CONNECTIONS, amount: WEBHOOK_EVENTS});
+  report.webhookCheck = await checkCallbacks(callbackMeeting.sessionId, report.scenarios.webhook);
+  report.scenarios.attendees = await loadFixed(`${api}/session/${listingMeeting.code}/attendees?limit=100`, {method: 'GET', headers: json, connections: LISTING_CONNECTIONS, durationSeconds: SECONDS});
+  report.scenarios.archives = await loadFixed(`${api}/archives?limit=50`, {method: 'GET', headers: json, connections: LISTING_CONNECTIONS, durationSeconds: SECONDS});
+  report.scenarios.create = await loadFixed(`${api}/session`, {method: 'POST', headers: json, body: '{}', connections: 16, durationSeconds: SECONDS});
+  report.memory.afterRunMiB = residentMiB([service.child.pid!]);
+  await service.stop();
+
+  service = await startService(serviceEnv(2), port);
+  await loadFixed(tokenUrl, {method: 'POST', headers: json, body: '{}', connections: CONNECTIONS, durationSeconds: 3});
+  report.scenarios.tokenCluster2 = await loadFixed(tokenUrl, {method: 'POST', headers: json, body: '{}', connections: CONNECTIONS, durationSeconds: SECONDS});
+  report.memory.cluster2MiB = residentMiB([service.child.pid!, ...childPids(service.child.pid!)]);
+  await service.stop();
+
+  const barePort = await freePort();
+  const bareToken = await startBare('bare-token-server.js', {PORT: String(barePort), JWT_SECRET: jwtSecret, APP_ID: applicationId, PRIVATE_KEY: privateKeyPem});
+  const bareUrl = `http://127.0.0.1:${barePort}/token`;
+  await loadFixed(bareUrl, {method: 'POST', headers: json, body: '{}', connections: CONNECTIONS, durationSeconds: 3});
+  report.scenarios.tokenLimit = await loadFixed(bareUrl, {method: 'POST', headers: json, body: '{}', connections: CONNECTIONS, durationSeconds: SECONDS});
+  await bareToken.stop();
+
+  const bareMeeting = await benchQuery<{id: string; session_id: string}>('SELECT id, session_id FROM video_session_details WHERE meeting_link = $1', [listingMeeting.code]);
+  const bareWebhook = await startBare('bare-webhook-server.js', {
+    PORT: String(barePort),
+    SIGNATURE_SECRET: signatureSecret,
+    MEETING_ID: bareMeeting[0].id,
+    PG_HOST: BENCH_DATABASE.host,
+    PG_PORT: String(BENCH_DATABASE.port),
+    PG_USER: BENCH_DATABASE.user,
+    PG_DATABASE: BENCH_DATABASE.database,
+    PG_SCHEMA: BENCH_DATABASE.schema,
+  });
+  report.scenarios.webhookLimit = await loadCallbacks(`http://127.0.0.1:${barePort}`, bareMeeting[0].session_id, signatureSecret, {connections: WEBHOOK_CONNECTIONS, amount: WEBHOOK_EVENTS});
+  await bareWebhook.stop();
+  await emulator.stop();
+
+  printReport(report);
+  const resultsDir = path.resolve(__dirname, '../../bench/results');
+  fs.mkdirSync(resultsDir, {recursive: true});
+  fs.writeFileSync(path.join(resultsDir, 'latest.json'), JSON.stringify(report, null, 2) + '\n');
+}
+
+/** Every accepted callback is stored exactly once, and presence matches what was sent. */
+async function checkCallbacks(sessionId: string, result: LoadResult): Promise<Report['webhookCheck']> {
+  const [events] = await benchQuery<{n: number}>('SELECT count(*)::int AS n FROM webhook_events WHERE session_id = $1', [sessionId]);
+  const [rows] = await benchQuery<{attendees: number; present: number}>(
+    `SELECT count(*)::int AS attendees, count(*) FILTER (WHERE is_present)::int AS present
+       FROM session_attendees a JOIN video_session_details m ON m.id = a.session_detail_id WHERE m.session_id = $1`,
+    [sessionId],
+  );
+  const accepted = result.total - result.non2xx;
+  return {accepted, stored: events.n, attendees: rows.attendees, stillPresent: rows.present, exactlyOnce: events.n === accepted && result.errors === 0};
+}
+
+function gitCommit(): string {
+  try {
+    return execSync('git rev-parse --short HEAD', {stdio: ['ignore', 'pipe', 'ignore']}).toString().trim();
+  } catch {
+    return 'unknown';
+  }
+}
+
+function machine(): string {
+  return `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, node ${process.version}`;
+}
+
+main().catch(error => {
+  process.stderr.write(`bench failed: ${(error as Error).stack}\n`);
+  process.exit(1);
+});
