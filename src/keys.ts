@@ -12,6 +12,7 @@ import type {Clock} from './utils/clock';
 import type {MeetingEndService} from './services/meeting-end.service';
 import type {ArchivePurgeService} from './services/archive-purge.service';
 import type {StorageTargetService} from './services/storage-target.service';
+import type {ArchiveService} from './services/archive.service';
 
 /** Every binding key of the service lives here, namespaced by concern. */
 export namespace ConfigBindings {
@@ -49,6 +50,7 @@ export namespace ServiceBindings {
   export const MEETING_END = BindingKey.create<MeetingEndService>('services.MeetingEndService');
   export const ARCHIVE_PURGE = BindingKey.create<ArchivePurgeService>('services.ArchivePurgeService');
   export const STORAGE_TARGET = BindingKey.create<StorageTargetService>('services.StorageTargetService');
+  export const ARCHIVE = BindingKey.create<ArchiveService>('services.ArchiveService');
 }
 
 export namespace JobBindings {

@@ -6,6 +6,8 @@ export const JobNames = {
   MeetingTeardown: 'meeting-teardown',
   /** Finish deleting an archive: provider copy and uploaded object. */
   ArchivePurge: 'archive-purge',
+  /** Pull recent meetings' archives from the provider, for callbacks that never arrived. */
+  ArchiveReconcile: 'archive-reconcile',
 } as const;
 export type JobName = (typeof JobNames)[keyof typeof JobNames];
 
@@ -26,6 +28,8 @@ export interface JobQueue {
   cancel(name: JobName, jobId: string): Promise<void>;
   /** Handlers throw to have the job retried with backoff. */
   register<T extends object>(name: JobName, handler: (data: T) => Promise<void>): Promise<void>;
+  /** Runs `name` on a cron schedule, once per tick across all replicas. */
+  schedule(name: JobName, cron: string): Promise<void>;
   start(): Promise<void>;
   stop(): Promise<void>;
 }

@@ -16,8 +16,12 @@ export class JobsObserver implements LifeCycleObserver {
     await this.queue.start();
     const meetingEnd = await this.context.get(ServiceBindings.MEETING_END);
     const archivePurge = await this.context.get(ServiceBindings.ARCHIVE_PURGE);
+    const archives = await this.context.get(ServiceBindings.ARCHIVE);
     await this.queue.register<TeardownJob>(JobNames.MeetingTeardown, job => meetingEnd.teardown(job));
     await this.queue.register<ArchivePurgeJob>(JobNames.ArchivePurge, job => archivePurge.purge(job));
+    await this.queue.register(JobNames.ArchiveReconcile, () => archives.reconcileRecentMeetings());
+    // Vonage keeps archives 72 h; every ten minutes is well inside that.
+    await this.queue.schedule(JobNames.ArchiveReconcile, '*/10 * * * *');
   }
 
   async stop(): Promise<void> {

@@ -50,6 +50,10 @@ export class PgBossJobQueue implements JobQueue {
     });
   }
 
+  async schedule(name: JobName, cron: string): Promise<void> {
+    await this.boss.schedule(name, cron, {}, {singletonKey: name});
+  }
+
   async cancel(name: JobName, jobId: string): Promise<void> {
     await this.boss.cancel(name, jobId);
   }

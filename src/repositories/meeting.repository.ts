@@ -98,6 +98,17 @@ export class MeetingRepository extends DefaultCrudRepository<Meeting, number> {
     };
   }
 
+  /** Meetings that may have archives still held at the provider (Vonage keeps them 72 h). */
+  async recentlyActive(limit: number): Promise<Array<{id: number; sessionId: string}>> {
+    const result = await this.dataSource.pool.query(
+      `SELECT id, session_id FROM video_session_details
+        WHERE start_time IS NOT NULL AND NOT deleted AND (end_time IS NULL OR end_time > now() - interval '72 hours')
+        ORDER BY start_time DESC LIMIT $1`,
+      [limit],
+    );
+    return (result.rows as Array<{id: string; session_id: string}>).map(r => ({id: Number(r.id), sessionId: r.session_id}));
+  }
+
   /** Sets startTime on the first token only. */
   async markStarted(id: number, startTime: Date): Promise<void> {
     await this.dataSource.pool.query('UPDATE video_session_details SET start_time = $2 WHERE id = $1 AND start_time IS NULL', [id, startTime]);

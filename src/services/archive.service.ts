@@ -34,6 +34,8 @@ export interface ArchiveDetail extends ArchiveView {
 /** Provider pages read while reconciling one session (50 per page → 1,000 archives). */
 const MAX_RECONCILE_PAGES = 20;
 const PROVIDER_PAGE_SIZE = 50;
+/** Meetings reconciled by one scheduled run, most recently started first. */
+const RECONCILE_MEETINGS_PER_RUN = 500;
 /** Vonage's own archive URLs live 10 minutes. */
 const PROVIDER_URL_TTL_SECONDS = 600;
 
@@ -65,6 +67,13 @@ export class ArchiveService {
     const record = (await this.archives.findByArchiveId(archiveId)) ?? (await this.adoptFromProvider(archiveId));
     if (!record || record.deleted) throw new ArchiveNotFoundError(archiveId);
     return {...toView(record), ...(await this.downloadLink(record))};
+  }
+
+  /** Scheduled job: reconciles every recently active meeting, so unfiltered listings see lost archives too. */
+  async reconcileRecentMeetings(): Promise<void> {
+    for (const meeting of await this.meetings.recentlyActive(RECONCILE_MEETINGS_PER_RUN)) {
+      await this.reconcileSession(meeting.id, meeting.sessionId);
+    }
   }
 
   /** Pulls the provider's list for one session into our records (lost callbacks). */

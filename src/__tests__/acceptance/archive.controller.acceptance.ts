@@ -1,6 +1,7 @@
 import {expect} from '@loopback/testlab';
 import {GetObjectCommand, HeadObjectCommand, S3Client} from '@aws-sdk/client-s3';
 import {Permission} from '../../auth/permissions';
+import {ServiceBindings} from '../../keys';
 import {queryTestDatabase} from '../fixtures/postgres';
 import {startAzurite, startS3rver} from '../fixtures/storage-emulators';
 import {TEST_APPLICATION_ID, TEST_SIGNATURE_SECRET} from '../fixtures/vonage-test-keys';
@@ -162,6 +163,17 @@ describe('Archives and storage targets (acceptance)', () => {
     t.emulator.setCallbackUrl(`${t.url}/webhooks/session`);
     expect(await queryTestDatabase('SELECT id FROM archives')).to.have.length(0);
     const list = (await t.client.get(`/archives?meetingLinkId=${code}`).set(admin()).expect(200)).body;
+    expect(list.items.map((a: {id: string}) => a.id)).to.eql([archiveId]);
+  });
+
+  it('a scheduled reconciliation adds lost archives to unfiltered listings', async () => {
+    t.emulator.setCallbackUrl('http://127.0.0.1:1/lost');
+    const {archiveId} = await givenRecording();
+    t.emulator.setCallbackUrl(`${t.url}/webhooks/session`);
+    expect((await t.client.get('/archives').set(admin()).expect(200)).body.count).to.equal(0);
+    const archives = await t.app.get(ServiceBindings.ARCHIVE);
+    await archives.reconcileRecentMeetings();
+    const list = (await t.client.get('/archives').set(admin()).expect(200)).body;
     expect(list.items.map((a: {id: string}) => a.id)).to.eql([archiveId]);
   });
 
