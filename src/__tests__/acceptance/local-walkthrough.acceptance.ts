@@ -59,4 +59,13 @@ describe('Local mode: the README walkthrough on a fresh data directory (acceptan
     expect(lines.slice(4)).to.eql(['204', '204']);
     fs.rmSync(workDir, {recursive: true, force: true});
   });
+
+  it('stops cleanly on SIGTERM, taking its embedded database down with it', async () => {
+    const exited = new Promise<number | null>(resolve => service.child.once('exit', code => resolve(code)));
+    service.child.kill('SIGTERM');
+    expect(await exited).to.equal(0);
+    expect(service.output()).to.match(/shutting down/);
+    const postgresLeft = execFileSync('ps', ['-eo', 'args']).toString().split('\n').filter(line => line.includes(dataDir));
+    expect(postgresLeft).to.eql([]);
+  });
 });
