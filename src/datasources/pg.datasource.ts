@@ -1,6 +1,7 @@
 import {inject, lifeCycleObserver, LifeCycleObserver} from '@loopback/core';
 import {juggler} from '@loopback/repository';
 import type {Pool} from 'pg';
+import type {DatabaseConfig} from '../config/service-config';
 
 /** Connector settings; bound at `datasources.config.pg` by the application from the typed config. */
 export interface PgDataSourceConfig {
@@ -23,7 +24,7 @@ export interface PgDataSourceConfig {
   onError: 'ignore';
 }
 
-export function pgDataSourceConfig(db: {host: string; port: number; user: string; password?: string; database: string; schema: string; poolMax: number}): PgDataSourceConfig {
+export function pgDataSourceConfig(db: DatabaseConfig): PgDataSourceConfig {
   return {
     name: 'pg',
     connector: 'postgresql',

@@ -1,4 +1,4 @@
-import type {ArchiveStatus} from './types';
+import type {ProviderArchive} from './types';
 
 /** Provider callbacks, normalised. Times come from the event itself, not our clock. */
 export type VideoEvent =
@@ -11,17 +11,8 @@ export type VideoEvent =
   | {type: 'archive.status'; sessionId: string; archive: ArchiveUpdate; occurredAt: Date}
   | {type: 'unsupported'; sessionId: string | null; providerEvent: string};
 
-export interface ArchiveUpdate {
-  id: string;
-  status: ArchiveStatus;
-  name: string | null;
-  outputMode: 'composed' | 'individual';
-  createdAt: Date;
-  durationSeconds: number;
-  sizeBytes: number;
-  url: string | null;
-  reason: string | null;
-}
+/** An archive's state as a callback reports it (the session is on the event). */
+export type ArchiveUpdate = Omit<ProviderArchive, 'sessionId'>;
 
 /** A parsed event plus the key that makes its delivery idempotent. */
 export interface ReceivedVideoEvent {
