@@ -11,7 +11,8 @@ import {CallbackVerifier} from '../src/webhooks/callback-verifier';
 /**
  * The ceiling for `webhook`: no framework. Verifies the HS256 signature and
  * payload hash, then runs the service's own SQL (dedupe claim, per-attendee lock,
- * connection fact, presence rebuild) in one transaction.
+ * connection fact, presence rebuild) in one transaction. The meeting id is given, as
+ * the service finds it in its session cache after the first callback.
  * Env: PORT, SIGNATURE_SECRET, MEETING_ID, PG_* (connection), PG_SCHEMA.
  */
 const pool = new Pool({
@@ -48,7 +49,6 @@ async function handle(body: Buffer, authorization: string | undefined): Promise<
   if (event.type !== 'connection.created' && event.type !== 'connection.destroyed') return;
   const identity = decodeConnectionData(event.connectionData);
   if (!identity) return;
-  await pool.query('SELECT id FROM video_session_details WHERE session_id = $1', [event.sessionId]);
   await withTransaction(pool, async client => {
     if (!(await events.claim(client, {dedupeKey, eventType: event.type, sessionId: event.sessionId, payload: JSON.parse(body.toString())}))) return;
     await attendees.lockAttendee(client, meetingId, identity.attendee);

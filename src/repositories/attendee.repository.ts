@@ -28,28 +28,30 @@ export class AttendeeRepository {
 
   /** Serialises presence updates of one attendee across transactions and replicas. */
   async lockAttendee(client: PoolClient, meetingId: number, attendee: string): Promise<void> {
-    await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`attendee:${meetingId}:${attendee}`]);
+    await client.query({name: 'vcs-lock-attendee', text: 'SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', values: [`attendee:${meetingId}:${attendee}`]});
   }
 
   async recordConnected(client: PoolClient, meetingId: number, connectionId: string, attendee: string, connectedAt: Date): Promise<void> {
-    await client.query(
-      `INSERT INTO attendee_connections (session_detail_id, connection_id, attendee, connected_at)
+    await client.query({
+      name: 'vcs-connection-seen',
+      text: `INSERT INTO attendee_connections (session_detail_id, connection_id, attendee, connected_at)
        VALUES ($1, $2, $3, $4)
        ON CONFLICT (session_detail_id, connection_id) DO UPDATE
          SET connected_at = LEAST(COALESCE(attendee_connections.connected_at, EXCLUDED.connected_at), EXCLUDED.connected_at)`,
-      [meetingId, connectionId, attendee, connectedAt],
-    );
+      values: [meetingId, connectionId, attendee, connectedAt],
+    });
   }
 
   async recordDisconnected(client: PoolClient, meetingId: number, connectionId: string, attendee: string, at: Date, reason: string | null): Promise<void> {
-    await client.query(
-      `INSERT INTO attendee_connections (session_detail_id, connection_id, attendee, disconnected_at, disconnect_reason)
+    await client.query({
+      name: 'vcs-connection-gone',
+      text: `INSERT INTO attendee_connections (session_detail_id, connection_id, attendee, disconnected_at, disconnect_reason)
        VALUES ($1, $2, $3, $4, $5)
        ON CONFLICT (session_detail_id, connection_id) DO UPDATE
          SET disconnected_at = GREATEST(COALESCE(attendee_connections.disconnected_at, EXCLUDED.disconnected_at), EXCLUDED.disconnected_at),
              disconnect_reason = COALESCE(attendee_connections.disconnect_reason, EXCLUDED.disconnect_reason)`,
-      [meetingId, connectionId, attendee, at, reason],
-    );
+      values: [meetingId, connectionId, attendee, at, reason],
+    });
   }
 
   /** The attendee a known connection belongs to (callbacks without connection data). */
@@ -60,8 +62,9 @@ export class AttendeeRepository {
 
   /** Rebuilds the attendee's row from its connections; call under lockAttendee. */
   async refreshPresence(client: PoolClient, meetingId: number, attendee: string, extMetadata: unknown): Promise<void> {
-    await client.query(
-      `INSERT INTO session_attendees AS sa (session_detail_id, attendee, connection_ids, is_present, joined_at, left_at, ext_metadata)
+    await client.query({
+      name: 'vcs-refresh-presence',
+      text: `INSERT INTO session_attendees AS sa (session_detail_id, attendee, connection_ids, is_present, joined_at, left_at, ext_metadata)
        SELECT $1, $2, c.live, cardinality(c.live) > 0, c.first_join,
               CASE WHEN cardinality(c.live) = 0 THEN c.last_leave END, $3::jsonb
          FROM (SELECT COALESCE(array_agg(connection_id ORDER BY connected_at, connection_id)
@@ -72,8 +75,8 @@ export class AttendeeRepository {
          SET connection_ids = EXCLUDED.connection_ids, is_present = EXCLUDED.is_present,
              joined_at = EXCLUDED.joined_at, left_at = EXCLUDED.left_at,
              ext_metadata = COALESCE(EXCLUDED.ext_metadata, sa.ext_metadata), modified_on = now()`,
-      [meetingId, attendee, extMetadata === undefined ? null : JSON.stringify(extMetadata)],
-    );
+      values: [meetingId, attendee, extMetadata === undefined ? null : JSON.stringify(extMetadata)],
+    });
   }
 
   async attendeesWithOpenConnections(client: PoolClient, meetingId: number): Promise<string[]> {

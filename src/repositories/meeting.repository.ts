@@ -80,11 +80,13 @@ export class MeetingRepository extends DefaultCrudRepository<Meeting, number> {
    * model coercion: this runs for every participant at the top of the hour.
    */
   async findForToken(meetingLink: string): Promise<MeetingTokenView | null> {
-    const result = await this.dataSource.pool.query(
-      `SELECT id, session_id, is_scheduled, schedule_time, start_time, end_time, created_by
-         FROM video_session_details WHERE meeting_link = $1 AND NOT deleted`,
-      [meetingLink],
-    );
+    const result = await this.dataSource.pool.query({
+      // Named: prepared once per pooled connection, so PostgreSQL skips parsing and planning.
+      name: 'vcs-meeting-for-token',
+      text: `SELECT id, session_id, is_scheduled, schedule_time, start_time, end_time, created_by
+               FROM video_session_details WHERE meeting_link = $1 AND NOT deleted`,
+      values: [meetingLink],
+    });
     const row = result.rows[0] as Record<string, unknown> | undefined;
     if (!row) return null;
     return {

@@ -13,11 +13,12 @@ export class WebhookEventRepository {
    * delivery already claimed it (concurrent duplicates wait on the unique index).
    */
   async claim(client: PoolClient, entry: {dedupeKey: string; eventType: string; sessionId: string | null; payload: unknown}): Promise<boolean> {
-    const result = await client.query(
-      `INSERT INTO webhook_events (dedupe_key, event_type, session_id, outcome, payload)
-       VALUES ($1, $2, $3, 'processed', $4) ON CONFLICT (dedupe_key) DO NOTHING`,
-      [entry.dedupeKey, entry.eventType, entry.sessionId, JSON.stringify(entry.payload)],
-    );
+    const result = await client.query({
+      name: 'vcs-claim-callback',
+      text: `INSERT INTO webhook_events (dedupe_key, event_type, session_id, outcome, payload)
+             VALUES ($1, $2, $3, 'processed', $4) ON CONFLICT (dedupe_key) DO NOTHING`,
+      values: [entry.dedupeKey, entry.eventType, entry.sessionId, JSON.stringify(entry.payload)],
+    });
     return result.rowCount === 1;
   }
 

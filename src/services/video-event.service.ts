@@ -19,9 +19,14 @@ interface MeetingRef {
   id: number;
 }
 
+/** Sessions remembered per process: plenty for the meetings live at one time. */
+const MEETING_CACHE_ENTRIES = 10_000;
+
 /** Turns verified provider callbacks into attendee presence and archive records. */
 @injectable({scope: BindingScope.SINGLETON})
 export class VideoEventService {
+  private readonly meetingBySession = new Map<string, MeetingRef>();
+
   constructor(
     @repository(WebhookEventRepository) private readonly events: WebhookEventRepository,
     @repository(AttendeeRepository) private readonly attendees: AttendeeRepository,
@@ -129,10 +134,26 @@ export class VideoEventService {
     return 'processed';
   }
 
+  /**
+   * A session's meeting never changes once created, so known answers are kept
+   * (bounded); unknown sessions are always asked again.
+   */
   private async findMeeting(sessionId: string): Promise<MeetingRef | null> {
-    const result = await this.events.dataSource.pool.query('SELECT id FROM video_session_details WHERE session_id = $1', [sessionId]);
+    const known = this.meetingBySession.get(sessionId);
+    if (known) return known;
+    const result = await this.events.dataSource.pool.query({
+      name: 'vcs-meeting-by-session',
+      text: 'SELECT id FROM video_session_details WHERE session_id = $1',
+      values: [sessionId],
+    });
     const row = result.rows[0] as {id: string} | undefined;
-    return row ? {id: Number(row.id)} : null;
+    if (!row) return null;
+    const meeting = {id: Number(row.id)};
+    if (this.meetingBySession.size >= MEETING_CACHE_ENTRIES) {
+      this.meetingBySession.delete(this.meetingBySession.keys().next().value as string);
+    }
+    this.meetingBySession.set(sessionId, meeting);
+    return meeting;
   }
 }
 
