@@ -12,6 +12,7 @@ import {errorMappingMiddleware} from './middleware/error-mapping.middleware';
 import {requestLogMiddleware} from './middleware/request-log.middleware';
 import {BearerSecuritySpecEnhancer} from './auth/bearer-security.spec-enhancer';
 import {QuietTrieRouter} from './rest/quiet-trie.router';
+import {keepStatelessBindingsSingleton} from './rest/stateless-scopes';
 
 export interface VideoConferencingOptions extends ApplicationConfig {
   serviceConfig: ServiceConfig;
@@ -65,6 +66,7 @@ export class VideoConferencingApplication extends BootMixin(RepositoryMixin(Rest
     installAuth(this);
     this.configure(RestExplorerBindings.COMPONENT).to({path: '/explorer'});
     this.component(RestExplorerComponent);
+    keepStatelessBindingsSingleton(this);
   }
 
   get serviceConfig(): ServiceConfig {

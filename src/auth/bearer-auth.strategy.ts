@@ -1,4 +1,4 @@
-import {inject} from '@loopback/core';
+import {BindingScope, inject, injectable} from '@loopback/core';
 import {AuthenticationStrategy} from '@loopback/authentication';
 import {Request} from '@loopback/rest';
 import {securityId, UserProfile} from '@loopback/security';
@@ -7,7 +7,8 @@ import {BearerTokenError, BearerTokenVerifier} from './bearer-token.verifier';
 
 export const BEARER_STRATEGY_NAME = 'bearer';
 
-/** `@authenticate('bearer')`: a JWT carrying the caller id and `permissions`. */
+/** `@authenticate('bearer')`: a JWT carrying the caller id and `permissions`. Stateless, so one instance. */
+@injectable({scope: BindingScope.SINGLETON})
 export class BearerAuthStrategy implements AuthenticationStrategy {
   readonly name = BEARER_STRATEGY_NAME;
 
