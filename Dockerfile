@@ -22,4 +22,4 @@ EXPOSE 3000
 HEALTHCHECK --interval=15s --timeout=3s --start-period=20s --retries=3 \
   CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
 # Apply pending migrations (advisory-locked, safe with several replicas), then serve.
-CMD ["sh", "-c", "node dist/src/cli/migrate.js && exec node dist/src/index.js"]
+CMD ["sh", "-c", "node dist/src/cli/migrate.js && exec node --max-semi-space-size=32 dist/src/index.js"]

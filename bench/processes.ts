@@ -14,7 +14,11 @@ export interface RunningProcess {
 /** The service as production runs it, from the compiled entry point. */
 export async function startService(env: Record<string, string>, port: number): Promise<RunningProcess> {
   const startedAt = process.hrtime.bigint();
-  const child = spawn(process.execPath, [path.join(ROOT, 'dist/src/index.js')], {env: {...process.env, ...env}, stdio: ['ignore', 'ignore', 'pipe']});
+  // The same V8 flags as `npm start` and the Docker image (see bench/README.md).
+  const child = spawn(process.execPath, ['--max-semi-space-size=32', path.join(ROOT, 'dist/src/index.js')], {
+    env: {...process.env, ...env},
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   let stderr = '';
   child.stderr?.on('data', chunk => (stderr += String(chunk)));
   const deadline = Date.now() + 30000;

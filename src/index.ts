@@ -1,3 +1,4 @@
+import './runtime-tuning';
 import type {AddressInfo} from 'node:net';
 import {VideoConferencingApplication} from './application';
 import {loadDotEnv} from './config/load-dotenv';
