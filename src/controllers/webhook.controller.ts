@@ -7,11 +7,14 @@ import {VideoEventService} from '../services/video-event.service';
 import {CallbackVerifier} from '../webhooks/callback-verifier';
 import {WebhookVerificationError} from '../webhooks/webhook-verification.error';
 
-/** The exact bytes are needed to check payload_hash, so LoopBack must not parse the body. */
+/**
+ * The exact bytes are needed to check payload_hash, so LoopBack must not parse the
+ * body; no schema either, since the body is validated only after its signature is.
+ */
 const RAW_BODY: RequestBodyObject = {
   required: true,
   description: 'Vonage session-monitoring or archive callback (JSON), signed in the Authorization header',
-  content: {'application/json': {'x-parser': 'raw', schema: {type: 'object' as const}}},
+  content: {'application/json': {'x-parser': 'raw'}},
 };
 
 /** Vonage callbacks; authenticated by their signature, not by a bearer token. A singleton: it is on the hot path. */
