@@ -17,9 +17,11 @@ export class VonageStorageTargetClient {
     apiSecret: string,
     private readonly timeoutMs: number,
   ) {
+    // A KeyObject, built once: jsonwebtoken first tries a string secret as a PEM (stack-notes "Crypto cost").
     this.secret = createSecretKey(Buffer.from(apiSecret, 'utf8'));
   }
 
+  /** PUT the target, or DELETE it when null. Throws VideoProviderError (never with the JWT or secrets). */
   async apply(target: ProviderStorageTarget | null): Promise<void> {
     const nowSeconds = Math.floor(Date.now() / 1000);
     // Vonage accepts at most five minutes between iat and exp.
@@ -38,6 +40,9 @@ export class VonageStorageTargetClient {
     } catch (error) {
       throw VideoProviderError.fromStatus('vonage', undefined, 'archive storage update', error);
     }
+    // Drain the body so the socket goes back to the pool; its text is not needed.
+    await response.arrayBuffer().catch(() => undefined);
+    // Removing a target that is not set is what we wanted.
     if (!response.ok && !(target === null && response.status === 404)) {
       throw VideoProviderError.fromStatus('vonage', response.status, 'archive storage update');
     }
