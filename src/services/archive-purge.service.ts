@@ -75,7 +75,16 @@ export class ArchivePurgeService {
   private async deleteStoredCopy(record: ArchiveRecord): Promise<void> {
     if (!record.storageKey || !record.uploadTarget || record.storageDeleted) return;
     const storage = await this.storageTargets.currentStorage();
-    if (storage && storage.type === record.uploadTarget) await storage.deleteObject(record.storageKey);
+    if (storage && storage.type === record.uploadTarget) {
+      await storage.deleteObject(record.storageKey);
+    } else {
+      // The target it was uploaded to is no longer configured: we hold no credentials for it.
+      this.logger.warn('archive copy left in a storage target that is no longer configured', {
+        archiveId: record.archiveId,
+        uploadTarget: record.uploadTarget,
+        storageKey: record.storageKey,
+      });
+    }
     await this.archives.markDeletion(record.archiveId, {storageDeleted: true});
   }
 }

@@ -15,14 +15,21 @@ import type {
 import {VideoProviderError} from '../video-provider.error';
 import {VonageClientTokenSigner} from './vonage-client-token';
 import {VonageStorageTargetClient} from './vonage-storage-target.client';
-import {toProviderArchive, toProviderConnection, VonageArchive, VonageConnection} from './vonage.mapper';
+import {sessionIdFromCreateReply, toArchivePage, toProviderArchive, toProviderConnections, VonageArchive} from './vonage.mapper';
 import {validateVonageOptions, VonageProviderOptions} from './vonage.options';
 
 const UNIFIED_PLATFORM_NOTICE =
-  'This Vonage application has no API key/secret configured (unified platform): set the archive storage target in the ' +
-  'Vonage dashboard (Applications → Video → Archive storage). The target is stored here and used for downloads.';
+  'This Vonage application uses the unified platform: set the archive storage target in the Vonage dashboard ' +
+  '(Applications → Video → Archive storage). The target is stored here and used for downloads.';
 
-/** VideoProvider over the official Vonage server SDK (`@vonage/video`). */
+/**
+ * Ids Vonage issues (session ids are base64url with `-`, `_`, `~`; archive and
+ * connection ids are UUIDs). The SDK puts ids into URL paths unencoded, so
+ * anything else could address another resource: refuse it before sending.
+ */
+const SAFE_ID = /^[A-Za-z0-9_~-][A-Za-z0-9_~.=-]{0,511}$/;
+
+/** VideoProvider over the official Vonage server SDK (`@vonage/video`, provider-facts §A). */
 export class VonageVideoProvider implements VideoProvider {
   readonly name = 'vonage';
   readonly applicationId: string;
@@ -33,6 +40,8 @@ export class VonageVideoProvider implements VideoProvider {
   constructor(private readonly options: VonageProviderOptions) {
     validateVonageOptions(options);
     this.applicationId = options.applicationId;
+    // The SDK mints the REST JWT per request and owns host + timeout; calls it lacks
+    // go through its own request methods so that stays in one place.
     this.video = new Video(new Auth({applicationId: options.applicationId, privateKey: options.privateKeyPem}), {
       videoHost: options.videoHost,
       timeout: options.timeoutMs,
@@ -44,62 +53,71 @@ export class VonageVideoProvider implements VideoProvider {
   }
 
   async createSession(options: CreateSessionOptions): Promise<ProviderSession> {
-    // Sent as a form through the SDK's own client: the SDK's createSession has no e2ee flag.
+    // Sent as a form through the SDK's client: the SDK's createSession has no e2ee flag.
+    // Media is always routed (archiving and E2EE need the media router); no location hint.
     const form: Record<string, string> = {
       archiveMode: options.archiveAlways ? 'always' : 'manual',
       'p2p.preference': 'disabled',
     };
     if (options.endToEndEncryption) form.e2ee = 'true';
-    const response = await this.call('session create', () => this.video.sendFormSubmitRequest<Array<{session_id?: string}>>(`${this.options.videoHost}/session/create`, form));
-    const sessionId = Array.isArray(response.data) ? response.data[0]?.session_id : undefined;
-    if (!sessionId) {
-      throw new VideoProviderError({provider: this.name, code: 'PROVIDER_UNAVAILABLE', message: 'vonage session create failed: the reply held no session id'});
-    }
-    return {sessionId};
+    const reply = await this.call('session create', () => this.video.sendFormSubmitRequest<unknown>(`${this.options.videoHost}/session/create`, form));
+    return {sessionId: sessionIdFromCreateReply(reply.data)};
   }
 
+  /** Hot path: local RS256 signing with the key parsed once (see VonageClientTokenSigner). */
   generateClientToken(sessionId: string, options: ClientTokenOptions): string {
     return this.tokens.sign(sessionId, options);
   }
 
+  /** An unknown (e.g. expired) session has no connections: 404 answers `[]`. */
   async listConnections(sessionId: string): Promise<ProviderConnection[]> {
-    const url = `${this.projectUrl()}/session/${encodeURIComponent(sessionId)}/connection`;
-    const items = await this.call('connection list', async () => (await this.video.sendGetRequest<{items?: VonageConnection[]}>(url)).data?.items ?? [], {
-      notFoundAs: [] as VonageConnection[],
-    });
-    return items.map(toProviderConnection);
+    this.assertId('connection list', sessionId);
+    const url = `${this.projectUrl()}/session/${sessionId}/connection`;
+    const reply = await this.call('connection list', () => this.video.sendGetRequest<unknown>(url), {notFoundAs: {data: {items: []}}});
+    return toProviderConnections(reply.data);
   }
 
+  /** 404 (already gone) counts as disconnected. */
   async disconnect(sessionId: string, connectionId: string): Promise<void> {
+    this.assertId('disconnect', sessionId, connectionId);
     await this.call('disconnect', () => this.video.disconnectClient(sessionId, connectionId), {notFoundAs: undefined});
   }
 
   async listArchives(search: ArchiveSearch): Promise<ArchivePage> {
-    const page = await this.call('archive list', () =>
-      this.video.searchArchives({sessionId: search.sessionId, offset: search.offset, count: search.count}),
-    );
-    const raw = page as unknown as {count?: number; items?: VonageArchive[]};
-    return {count: raw.count ?? 0, items: (raw.items ?? []).map(toProviderArchive)};
+    this.assertId('archive list', search.sessionId);
+    const page = await this.call('archive list', () => this.video.searchArchives({sessionId: search.sessionId, offset: search.offset, count: search.count}));
+    return toArchivePage(page);
   }
 
   async getArchive(archiveId: string): Promise<ProviderArchive> {
+    this.assertId('archive get', archiveId);
     const archive = await this.call('archive get', () => this.video.getArchive(archiveId));
     return toProviderArchive(archive as unknown as VonageArchive);
   }
 
+  /**
+   * 409 means the archive is not recording (already stopped, or stopping by
+   * itself): the wanted end state, so it succeeds. 404 still throws.
+   */
   async stopArchive(archiveId: string): Promise<void> {
+    this.assertId('archive stop', archiveId);
     try {
       await this.call('archive stop', () => this.video.stopArchive(archiveId));
     } catch (error) {
-      // 409: already stopped, which is what we wanted.
       if ((error as VideoProviderError).code !== 'PROVIDER_CONFLICT') throw error;
     }
   }
 
+  /** 409 while the archive is recording: stop it first. */
   async deleteArchive(archiveId: string): Promise<void> {
+    this.assertId('archive delete', archiveId);
     await this.call('archive delete', () => this.video.deleteArchive(archiveId));
   }
 
+  /**
+   * OpenTok-compatible storage call when the project key/secret are configured;
+   * unified-platform applications have no such API, so we say where to set it.
+   */
   async applyStorageTarget(target: ProviderStorageTarget | null): Promise<StorageTargetApplyResult> {
     if (!this.storageTarget) return {applied: false, notice: UNIFIED_PLATFORM_NOTICE};
     await this.storageTarget.apply(target);
@@ -107,24 +125,40 @@ export class VonageVideoProvider implements VideoProvider {
   }
 
   private projectUrl(): string {
-    return `${this.options.videoHost}/v2/project/${encodeURIComponent(this.applicationId)}`;
+    return `${this.options.videoHost}/v2/project/${this.applicationId}`;
   }
 
-  /** Runs one SDK call; every failure becomes a VideoProviderError (no request or JWT in it). */
+  private assertId(operation: string, ...ids: string[]): void {
+    if (ids.every(id => typeof id === 'string' && SAFE_ID.test(id))) return;
+    throw new VideoProviderError({provider: this.name, code: 'PROVIDER_NOT_FOUND', message: `vonage ${operation} failed: the id is not one Vonage issues`});
+  }
+
+  /** Runs one SDK call; every failure becomes a VideoProviderError (no request, key or JWT in it). */
   private async call<T>(operation: string, request: () => Promise<T>, options?: {notFoundAs: T}): Promise<T> {
     try {
       return await request();
     } catch (error) {
-      const status = (error as {response?: {status?: unknown}}).response?.status;
-      const httpStatus = typeof status === 'number' ? status : undefined;
-      if (httpStatus === 404 && options && 'notFoundAs' in options) return options.notFoundAs;
-      throw VideoProviderError.fromStatus(this.name, httpStatus, operation, stripRequest(error));
+      const status = httpStatusOf(error);
+      if (status === 404 && options) return options.notFoundAs;
+      throw VideoProviderError.fromStatus(this.name, status, operation, safeCause(error, status));
     }
   }
 }
 
-/** The SDK's error carries the signed request; keep only what is safe to log. */
-function stripRequest(error: unknown): Error {
-  const status = (error as {response?: {status?: unknown}}).response?.status;
-  return new Error(`${(error as Error)?.name ?? 'Error'}: ${(error as Error)?.message ?? String(error)}${status ? ` (HTTP ${String(status)})` : ''}`);
+/**
+ * The HTTP status of a failed SDK call: the SDK throws `VetchError` with the
+ * fetch Response on `.response`. Transport errors and timeouts (AbortError) have
+ * none; nor does a 2xx whose body did not decode, which is the provider's fault
+ * rather than ours, so both read as "did not answer".
+ */
+function httpStatusOf(error: unknown): number | undefined {
+  const status = (error as {response?: {status?: unknown}} | undefined)?.response?.status;
+  return typeof status === 'number' && status >= 300 ? status : undefined;
+}
+
+/** VetchError carries the signed request (`Authorization: Bearer <jwt>`): keep only name, message and status. */
+function safeCause(error: unknown, status: number | undefined): Error {
+  const name = error instanceof Error ? error.name : 'Error';
+  const message = error instanceof Error ? error.message : String(error);
+  return new Error(`${name}: ${message}${status ? ` (HTTP ${status})` : ''}`);
 }
