@@ -1,59 +1,86 @@
 import {createPublicKey} from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import {loadDotEnv} from '../config/load-dotenv';
 import {loadEmulatorConfig} from '../config/emulator-config';
-import {ConfigError} from '../config/service-config';
+import {ConfigError} from '../config/env-reader';
+import {loadDotEnv} from '../config/load-dotenv';
 import {VonageVideoEmulator} from '../emulator';
-import {ensureDevSecrets} from '../local/dev-secrets';
+import {DevSecrets, ensureDevSecrets} from '../local/dev-secrets';
 import {createArchiveStorage} from '../providers/storage/storage.factory';
 
 /**
- * `npm run emulator`: the Vonage Video emulator on its own, for frontend developers
- * who run their own service instance. Without Vonage variables it uses the same
- * development identity as `npm start` (under DATA_DIR).
+ * `npm run emulator`: the Vonage Video emulator on its own, for developers who
+ * run their own service instance. The only module of the emulator that reads
+ * the environment:
+ *   EMULATOR_PORT (4010), EMULATOR_HOST, VONAGE_APPLICATION_ID, EMULATOR_PUBLIC_KEY
+ *   or VONAGE_PRIVATE_KEY (PEM or path; the public half is derived),
+ *   VONAGE_SIGNATURE_SECRET, VONAGE_API_KEY/SECRET, EMULATOR_CALLBACK_URL, DATA_DIR.
+ * Whatever is unset comes from the development identity under DATA_DIR, the
+ * same one `npm start` uses in local mode, so both agree without configuration.
  */
 async function run(): Promise<void> {
   loadDotEnv();
   const config = loadEmulatorConfig(process.env);
-  const dev = config.applicationId ? undefined : ensureDevSecrets(config.dataDir);
+  const publicKeyPem = config.publicKeyPem ?? (config.privateKeyPem ? publicHalf(config.privateKeyPem) : undefined);
+  const needsDev = !publicKeyPem || !config.applicationId || !config.signatureSecret || !(config.apiKey && config.apiSecret);
+  const dev = needsDev ? ensureDevSecrets(config.dataDir) : undefined;
   const applicationId = config.applicationId ?? dev!.vonageApplicationId;
-  const privateKeyPem = config.privateKeyPem ?? dev?.vonagePrivateKeyPem;
-  if (!privateKeyPem) throw new ConfigError('VONAGE_PRIVATE_KEY', 'is required with VONAGE_APPLICATION_ID (the emulator checks signatures with its public half)');
+  const apiKey = config.apiKey && config.apiSecret ? config.apiKey : dev!.vonageApiKey;
+  const apiSecret = config.apiKey && config.apiSecret ? config.apiSecret : dev!.vonageApiSecret;
+
   const emulator = new VonageVideoEmulator({
     applicationId,
-    applicationPublicKeyPem: createPublicKey(privateKeyPem).export({type: 'spki', format: 'pem'}).toString(),
-    apiKey: config.apiKey ?? dev?.vonageApiKey,
-    apiSecret: config.apiSecret ?? dev?.vonageApiSecret,
-    signatureSecret: config.signatureSecret ?? dev?.signatureSecret,
+    applicationPublicKeyPem: publicKeyPem ?? dev!.vonagePublicKeyPem,
+    apiKey,
+    apiSecret,
+    signatureSecret: config.signatureSecret ?? dev!.signatureSecret,
     callbackUrl: config.callbackUrl,
     storageFactory: createArchiveStorage,
     log: (message, fields) => process.stdout.write(`${JSON.stringify({msg: message, ...fields})}\n`),
   });
   const url = await emulator.start(config.port, config.host);
-  process.stdout.write(`Vonage Video emulator listening on ${url}\n`);
-  if (dev) {
-    const keyFile = path.join(config.dataDir, 'emulator-private.key');
-    fs.writeFileSync(keyFile, dev.vonagePrivateKeyPem, {mode: 0o600});
-    process.stdout.write(
-      [
-        'Point a service at it with:',
-        `  VONAGE_APPLICATION_ID=${applicationId}`,
-        `  VONAGE_PRIVATE_KEY=${keyFile}`,
-        `  VONAGE_VIDEO_HOST=${url}`,
-        `  VONAGE_API_HOST=${url}  VONAGE_API_KEY=${dev.vonageApiKey}  VONAGE_API_SECRET=(in ${config.dataDir}/dev-secrets.json)`,
-        `  VONAGE_SIGNATURE_SECRET=(in ${config.dataDir}/dev-secrets.json)`,
-        'and set EMULATOR_CALLBACK_URL=http://<service>/webhooks/session here to receive callbacks.',
-        '',
-      ].join('\n'),
-    );
-  }
+  process.stdout.write(`Vonage Video emulator listening on ${url} (application ${applicationId})\n`);
+  if (!publicKeyPem) printDevInstructions(url, applicationId, apiKey, config.dataDir, dev!);
+  else if (!config.signatureSecret) process.stdout.write(`Callbacks are signed with signatureSecret from ${path.join(config.dataDir, 'dev-secrets.json')}.\n`);
+  if (!config.callbackUrl) process.stdout.write('No EMULATOR_CALLBACK_URL: callbacks are not sent (e.g. EMULATOR_CALLBACK_URL=http://127.0.0.1:3000/webhooks/session).\n');
+
   const stop = async () => {
     await emulator.stop();
     process.exit(0);
   };
   process.once('SIGINT', () => void stop());
   process.once('SIGTERM', () => void stop());
+}
+
+function publicHalf(privateKeyPem: string): string {
+  try {
+    return createPublicKey(privateKeyPem).export({type: 'spki', format: 'pem'}).toString();
+  } catch {
+    throw new ConfigError('VONAGE_PRIVATE_KEY', 'is not a readable private key (PEM)');
+  }
+}
+
+/** Writes the development key pair under DATA_DIR/emulator (0600) and says how to point a service at it. */
+function printDevInstructions(url: string, applicationId: string, apiKey: string, dataDir: string, dev: DevSecrets): void {
+  const keyDir = path.join(dataDir, 'emulator');
+  fs.mkdirSync(keyDir, {recursive: true, mode: 0o700});
+  const privateKeyFile = path.join(keyDir, 'private.key');
+  fs.writeFileSync(privateKeyFile, dev.vonagePrivateKeyPem, {mode: 0o600});
+  fs.writeFileSync(path.join(keyDir, 'public.key'), dev.vonagePublicKeyPem, {mode: 0o644});
+  const secretsFile = path.join(dataDir, 'dev-secrets.json');
+  process.stdout.write(
+    [
+      `No key configured: using the development key pair in ${keyDir}`,
+      'Point a service at this emulator with:',
+      `  VONAGE_APPLICATION_ID=${applicationId}`,
+      `  VONAGE_PRIVATE_KEY=${privateKeyFile}`,
+      `  VONAGE_VIDEO_HOST=${url}`,
+      `  VONAGE_API_HOST=${url}`,
+      `  VONAGE_API_KEY=${apiKey}  VONAGE_API_SECRET=<vonageApiSecret in ${secretsFile}>`,
+      `  VONAGE_SIGNATURE_SECRET=<signatureSecret in ${secretsFile}>`,
+      '',
+    ].join('\n'),
+  );
 }
 
 run().catch(error => {

@@ -9,6 +9,8 @@ export interface EmulatorConfig {
   /** When unset, the development identity under DATA_DIR is used (the one `npm start` uses). */
   applicationId?: string;
   privateKeyPem?: string;
+  /** Public key of the application, when only that half is at hand. */
+  publicKeyPem?: string;
   signatureSecret?: string;
   apiKey?: string;
   apiSecret?: string;
@@ -23,6 +25,7 @@ export function loadEmulatorConfig(env: NodeJS.ProcessEnv): EmulatorConfig {
     dataDir: path.resolve(read.string('DATA_DIR') ?? '.data'),
     applicationId: read.string('VONAGE_APPLICATION_ID'),
     privateKeyPem: read.pemOrPath('VONAGE_PRIVATE_KEY'),
+    publicKeyPem: read.pemOrPath('EMULATOR_PUBLIC_KEY'),
     signatureSecret: read.string('VONAGE_SIGNATURE_SECRET'),
     apiKey: read.string('VONAGE_API_KEY'),
     apiSecret: read.string('VONAGE_API_SECRET'),

@@ -1,75 +1,88 @@
-import type {ArchiveStorageFactory, StorageTargetConfig} from '../providers/storage/types';
+import type {ArchiveStorageFactory} from '../providers/storage/types';
 import {archiveObjectKey} from '../providers/storage/types';
 import type {CallbackSender} from './callback-sender';
-import type {EmulatedArchive, EmulatorState} from './emulator-state';
+import type {EmulatedArchive, EmulatedArchiveStatus, EmulatorState} from './emulator-state';
 import {EmulatorHttpError} from './http-utils';
-import {tinyMp4} from './media';
+import {ArchiveMedia, archiveMedia} from './media';
+import {toStorageTargetConfig} from './storage-target';
 
-/** Archive lifecycle as Vonage runs it, with the callbacks it sends at each step. */
+/** Vonage's download URLs live ten minutes (provider-facts §A6). */
+export const MEDIA_URL_TTL_MS = 10 * 60_000;
+
+export interface ArchiveFlowOptions {
+  applicationId: string;
+  state: EmulatorState;
+  callbacks: CallbackSender;
+  /** The emulator's base URL, known once it listens. */
+  baseUrl: () => string;
+  storageFactory?: ArchiveStorageFactory;
+  log: (message: string, fields?: object) => void;
+}
+
+/** Archive lifecycle as Vonage runs it, with the callback it sends at each status change. */
 export class ArchiveFlow {
-  constructor(
-    private readonly applicationId: string,
-    private readonly state: EmulatorState,
-    private readonly callbacks: CallbackSender,
-    private readonly baseUrl: () => string,
-    private readonly storageFactory?: ArchiveStorageFactory,
-  ) {}
+  constructor(private readonly o: ArchiveFlowOptions) {}
 
+  /** Same rules for the REST start and the emulator's "auto-archive / moderator" control. */
   async start(sessionId: string, name: string | undefined, outputMode: unknown): Promise<EmulatedArchive> {
-    const session = this.state.sessions.get(sessionId);
+    const session = this.o.state.sessions.get(sessionId);
     if (!session) throw new EmulatorHttpError(404, 'Session not found');
     if (session.e2ee) throw new EmulatorHttpError(400, 'Archiving is not available for end-to-end encrypted sessions');
-    if (this.state.connectionsOf(sessionId).length === 0) throw new EmulatorHttpError(409, 'No clients are actively connected to the session');
-    const mode = outputMode === 'individual' ? 'individual' : 'composed';
-    const archive = this.state.startArchive(sessionId, name ?? '', mode);
+    if (outputMode !== undefined && outputMode !== 'composed' && outputMode !== 'individual') {
+      throw new EmulatorHttpError(400, 'outputMode must be composed or individual');
+    }
+    if (this.o.state.connectionsOf(sessionId).length === 0) throw new EmulatorHttpError(409, 'No clients are actively connected to the session');
+    if (this.o.state.recordingArchiveOf(sessionId)) throw new EmulatorHttpError(409, 'The session is already being recorded');
+    const archive = this.o.state.startArchive(sessionId, name ?? '', outputMode === 'individual' ? 'individual' : 'composed');
     await this.notify(archive);
     return archive;
   }
 
+  /** `stopped`, then `uploaded` to the storage target, or `available` here, or `failed`. */
   async stop(archiveId: string): Promise<EmulatedArchive> {
-    const archive = this.state.archives.get(archiveId);
+    const archive = this.o.state.archives.get(archiveId);
     if (!archive) throw new EmulatorHttpError(404, 'Archive not found');
     if (archive.status !== 'started' && archive.status !== 'paused') throw new EmulatorHttpError(409, 'Archive is not being recorded');
-    const media = tinyMp4();
+    const media = archiveMedia(archive, this.o.applicationId, archive.streams);
     archive.duration = Math.max(1, Math.round((Date.now() - archive.createdAt) / 1000));
-    archive.size = media.length;
-    this.advance(archive, 'stopped');
-    await this.notify(archive);
+    archive.size = media.bytes.length;
+    await this.advance(archive, 'stopped');
     await this.deliver(archive, media);
     return archive;
   }
 
   /** Uploads to the configured target like Vonage, or keeps the file and serves it. */
-  private async deliver(archive: EmulatedArchive, media: Buffer): Promise<void> {
-    const target = this.state.storageTarget ? toTargetConfig(this.state.storageTarget) : null;
-    if (target && this.storageFactory) {
+  private async deliver(archive: EmulatedArchive, media: ArchiveMedia): Promise<void> {
+    const target = this.o.state.storageTarget;
+    if (target && this.o.storageFactory) {
+      const config = toStorageTargetConfig(target);
       try {
-        await this.storageFactory(target).putObject(archiveObjectKey(this.applicationId, archive.id, archive.outputMode), media, 'video/mp4');
-        this.advance(archive, 'uploaded');
-        await this.notify(archive);
+        await this.o.storageFactory(config).putObject(archiveObjectKey(this.o.applicationId, archive.id, archive.outputMode), media.bytes, media.contentType);
+        await this.advance(archive, 'uploaded');
         return;
-      } catch {
-        if (target.fallback !== 'vonage') {
+      } catch (error) {
+        // The adapters' messages name the bucket and cause, never the keys.
+        this.o.log('archive upload to the storage target failed', {archiveId: archive.id, type: config.type, error: (error as Error).message});
+        if (config.fallback !== 'vonage') {
           archive.reason = 'upload to the storage target failed';
-          this.advance(archive, 'failed');
-          await this.notify(archive);
+          await this.advance(archive, 'failed');
           return;
         }
       }
     }
     archive.media = media;
-    this.advance(archive, 'available');
-    await this.notify(archive);
+    await this.advance(archive, 'available');
   }
 
+  /** Archive JSON as Vonage's REST API returns it (provider-facts §A6). */
   json(archive: EmulatedArchive): Record<string, unknown> {
     return {
       id: archive.id,
       status: archive.status,
       name: archive.name,
       sessionId: archive.sessionId,
-      projectId: this.applicationId,
-      applicationId: this.applicationId,
+      projectId: this.o.applicationId,
+      applicationId: this.o.applicationId,
       createdAt: archive.createdAt,
       updatedAt: archive.updatedAt,
       size: archive.size,
@@ -80,32 +93,19 @@ export class ArchiveFlow {
       hasAudio: true,
       hasVideo: true,
       reason: archive.reason,
-      url: archive.status === 'available' && archive.media ? `${this.baseUrl()}/_emulator/media/${archive.id}?expires=${Date.now() + 600_000}` : null,
+      // Fresh each time it is read, like Vonage's obfuscated URL.
+      url: archive.status === 'available' && archive.media ? `${this.o.baseUrl()}/_emulator/media/${archive.id}?expires=${Date.now() + MEDIA_URL_TTL_MS}` : null,
     };
   }
 
-  private advance(archive: EmulatedArchive, status: EmulatedArchive['status']): void {
+  private async advance(archive: EmulatedArchive, status: EmulatedArchiveStatus): Promise<void> {
     archive.status = status;
+    // Strictly increasing: receivers order (and dedupe) archive callbacks by updatedAt.
     archive.updatedAt = Math.max(Date.now(), archive.updatedAt + 1);
+    await this.notify(archive);
   }
 
   private async notify(archive: EmulatedArchive): Promise<void> {
-    await this.callbacks.send({...this.json(archive), event: 'archive', partnerId: this.applicationId, streams: []});
+    await this.o.callbacks.send(archive.sessionId, {...this.json(archive), event: 'archive', partnerId: this.o.applicationId, streams: []});
   }
-}
-
-/** The OpenTok storage body (what Vonage received) → a target our storage adapters can write to. */
-function toTargetConfig(body: Record<string, unknown>): StorageTargetConfig {
-  const config = (body.config ?? {}) as Record<string, string>;
-  const fallback = body.fallback === 'opentok' ? 'vonage' : 'none';
-  if (body.type === 's3') {
-    return {type: 's3', bucket: config.bucket, accessKey: config.accessKey, secretKey: config.secretKey, region: 'us-east-1', endpoint: config.endpoint, forcePathStyle: Boolean(config.endpoint), fallback};
-  }
-  const domain = config.domain;
-  const endpoint = !domain
-    ? `https://${config.accountName}.blob.core.windows.net`
-    : /^(127\.0\.0\.1|localhost)(:\d+)?$/.test(domain)
-      ? `http://${domain}/${config.accountName}`
-      : `https://${config.accountName}.${domain}`;
-  return {type: 'azure', accountName: config.accountName, accountKey: config.accountKey, container: config.container, endpoint, fallback};
 }

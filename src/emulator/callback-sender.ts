@@ -8,42 +8,65 @@ export interface CallbackSenderOptions {
   log: (message: string, fields?: object) => void;
 }
 
-const ATTEMPTS = 3;
-const TIMEOUT_MS = 5000;
+export const CALLBACK_ATTEMPTS = 3;
+const ATTEMPT_TIMEOUT_MS = 5000;
+const BACKOFF_STEP_MS = 100;
 
-/** Posts callbacks as Vonage does, signed (provider-facts §A9) when a secret is set. */
+/**
+ * Posts callbacks as Vonage does (provider-facts §A8), signed (§A9) when a secret
+ * is set. Deliveries of one session are strictly ordered; each send resolves once
+ * delivered or given up, so the caller can answer only afterwards.
+ */
 export class CallbackSender {
   private readonly secret?: KeyObject;
+  /** Tail of each session's delivery chain. */
+  private readonly queues = new Map<string, Promise<void>>();
   callbackUrl: string | null = null;
-  /** Each delivery, for tests and the state endpoint. */
-  readonly delivered: Array<{event: string; status: number | null}> = [];
 
   constructor(private readonly options: CallbackSenderOptions) {
+    // A KeyObject, built once: jsonwebtoken first tries a string secret as a PEM (stack-notes "Crypto cost").
     if (options.signatureSecret) this.secret = createSecretKey(Buffer.from(options.signatureSecret, 'utf8'));
   }
 
-  /** Resolves once delivered or given up, so callers can assert right after. */
-  async send(payload: Record<string, unknown>): Promise<void> {
-    if (!this.callbackUrl) return;
+  send(sessionId: string, payload: Record<string, unknown>): Promise<void> {
+    const previous = this.queues.get(sessionId) ?? Promise.resolve();
+    const delivery = previous.then(() => this.deliver(payload));
+    this.queues.set(sessionId, delivery);
+    // Forget the chain once it drains, so long runs do not keep every session.
+    void delivery.then(() => {
+      if (this.queues.get(sessionId) === delivery) this.queues.delete(sessionId);
+    });
+    return delivery;
+  }
+
+  /** Never rejects: a lost callback is logged, as Vonage would drop it after its retries. */
+  private async deliver(payload: Record<string, unknown>): Promise<void> {
+    const url = this.callbackUrl;
+    if (!url) return;
     const body = JSON.stringify(payload);
-    let status: number | null = null;
-    for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
+    for (let attempt = 1; attempt <= CALLBACK_ATTEMPTS; attempt++) {
+      let outcome: string;
       try {
-        const response = await fetch(this.callbackUrl, {
+        const response = await fetch(url, {
           method: 'POST',
           headers: {'Content-Type': 'application/json', ...this.signature(body)},
           body,
-          signal: AbortSignal.timeout(TIMEOUT_MS),
+          signal: AbortSignal.timeout(ATTEMPT_TIMEOUT_MS),
         });
-        status = response.status;
         await response.arrayBuffer();
-        if (response.ok || (response.status >= 400 && response.status < 500)) break;
+        // A 4xx will not get better by resending the same bytes.
+        if (response.ok) return;
+        outcome = `HTTP ${response.status}`;
+        if (response.status < 500) {
+          this.options.log('callback refused', {event: payload.event, status: response.status});
+          return;
+        }
       } catch (error) {
-        this.options.log('callback delivery failed', {event: payload.event, attempt, error: (error as Error).message});
+        outcome = (error as Error).message;
       }
-      await new Promise(resolve => setTimeout(resolve, 100 * attempt));
+      this.options.log('callback delivery failed', {event: payload.event, attempt, outcome});
+      if (attempt < CALLBACK_ATTEMPTS) await new Promise(resolve => setTimeout(resolve, BACKOFF_STEP_MS * attempt));
     }
-    this.delivered.push({event: String(payload.event), status});
   }
 
   private signature(body: string): Record<string, string> {
@@ -53,7 +76,8 @@ export class CallbackSender {
         iat: Math.floor(Date.now() / 1000),
         jti: randomUUID(),
         iss: 'Vonage',
-        payload_hash: createHash('sha256').update(body).digest('hex'),
+        // Over the exact bytes sent, so receivers can check the body was not altered.
+        payload_hash: createHash('sha256').update(body, 'utf8').digest('hex'),
         api_key: this.options.apiKey ?? this.options.applicationId,
         application_id: this.options.applicationId,
       },

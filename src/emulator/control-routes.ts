@@ -14,7 +14,8 @@ export async function handleControl(request: RestRequest, deps: RestDeps): Promi
     const claims = deps.auth.verifyClientToken(body.token);
     const sessionId = String(claims.session_id ?? '');
     if (!deps.state.sessions.has(sessionId)) throw new EmulatorHttpError(404, 'The token names an unknown session');
-    const connection = await deps.participants.join(sessionId, String(claims.connection_data ?? ''), String(claims.role ?? 'publisher'));
+    const name = typeof body.name === 'string' ? body.name : '';
+    const connection = await deps.participants.join(sessionId, String(claims.connection_data ?? ''), String(claims.role ?? 'publisher'), name);
     return {status: 201, body: {connectionId: connection.id, streamId: connection.streamId, sessionId}};
   }
   if ((m = matchPath('/_emulator/participants/:connectionId', path)) && method === 'DELETE') {
@@ -37,7 +38,8 @@ export async function handleControl(request: RestRequest, deps: RestDeps): Promi
         sessions: [...deps.state.sessions.values()],
         connections: [...deps.state.connections.values()],
         archives: [...deps.state.archives.values()].map(a => deps.archives.json(a)),
-        storageTarget: deps.state.storageTarget ? {type: deps.state.storageTarget.type} : null,
+        // Kind and fallback only: the target's config holds its keys.
+        storageTarget: deps.state.storageTarget ? {type: deps.state.storageTarget.type, fallback: deps.state.storageTarget.fallback} : null,
       },
     };
   }

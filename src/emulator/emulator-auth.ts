@@ -13,6 +13,7 @@ export class EmulatorAuth {
     private readonly apiKey?: string,
     apiSecret?: string,
   ) {
+    // KeyObjects, parsed once: every request verifies with them (stack-notes "Crypto cost").
     this.publicKey = createPublicKey(applicationPublicKeyPem);
     if (apiSecret) this.apiSecret = createSecretKey(Buffer.from(apiSecret, 'utf8'));
   }
@@ -34,7 +35,7 @@ export class EmulatorAuth {
     return claims;
   }
 
-  /** A client token presented by a participant: signature, scope, expiry. */
+  /** A client token presented by a participant: RS256 signature, scope, application, expiry, session id. */
   verifyClientToken(token: unknown): Record<string, unknown> {
     if (typeof token !== 'string') throw new EmulatorHttpError(400, 'token is required');
     let claims: Record<string, unknown>;
@@ -46,6 +47,9 @@ export class EmulatorAuth {
     if (claims.scope !== 'session.connect' || claims.application_id !== this.applicationId) {
       throw new EmulatorHttpError(401, 'Client token is not a session.connect token of this application');
     }
+    // Vonage client tokens always expire; jsonwebtoken only checks exp when present.
+    if (typeof claims.exp !== 'number') throw new EmulatorHttpError(401, 'Client token has no exp');
+    if (typeof claims.session_id !== 'string' || claims.session_id === '') throw new EmulatorHttpError(400, 'Client token names no session_id');
     return claims;
   }
 

@@ -1,55 +1,69 @@
 import {randomBytes, randomUUID} from 'node:crypto';
+import type {ArchiveMedia, RecordedStream} from './media';
+import type {OpenTokStorageTarget} from './storage-target';
 
 export interface EmulatedSession {
   id: string;
   archiveMode: 'manual' | 'always';
   e2ee: boolean;
+  /** Milliseconds since the epoch. */
   createdAt: number;
 }
 
 export interface EmulatedConnection {
   id: string;
   sessionId: string;
+  /** The client token's `connection_data`, echoed in callbacks. */
   data: string;
   role: string;
   createdAt: number;
+  /** Null for subscribers: they publish nothing. */
   streamId: string | null;
+  /** Name the client gave its published stream. */
+  streamName: string;
 }
+
+export type EmulatedArchiveStatus = 'started' | 'paused' | 'stopped' | 'uploaded' | 'available' | 'expired' | 'failed';
 
 export interface EmulatedArchive {
   id: string;
   sessionId: string;
   name: string;
-  status: 'started' | 'paused' | 'stopped' | 'uploaded' | 'available' | 'expired' | 'failed';
+  status: EmulatedArchiveStatus;
   outputMode: 'composed' | 'individual';
+  /** Milliseconds since the epoch, like Vonage. */
   createdAt: number;
   updatedAt: number;
+  /** Seconds. */
   duration: number;
+  /** Bytes. */
   size: number;
   reason: string;
+  /** Streams published when recording started (the individual-mode manifest lists them). */
+  streams: RecordedStream[];
   /** Kept when no storage target took the upload; served at /_emulator/media. */
-  media: Buffer | null;
+  media: ArchiveMedia | null;
 }
 
 /** The emulator's world: sessions, live connections, archives and the storage target. */
 export class EmulatorState {
-  sessions = new Map<string, EmulatedSession>();
-  connections = new Map<string, EmulatedConnection>();
-  archives = new Map<string, EmulatedArchive>();
-  /** The OpenTok storage body last PUT (secrets included: never returned by /_emulator/state). */
-  storageTarget: Record<string, unknown> | null = null;
+  readonly sessions = new Map<string, EmulatedSession>();
+  readonly connections = new Map<string, EmulatedConnection>();
+  readonly archives = new Map<string, EmulatedArchive>();
+  /** The target last PUT (secrets included: never returned by /_emulator/state). */
+  storageTarget: OpenTokStorageTarget | null = null;
 
   constructor(private readonly applicationId: string) {}
 
   createSession(archiveMode: 'manual' | 'always', e2ee: boolean): EmulatedSession {
-    // Shaped like Vonage's ids: a version prefix and opaque base64url.
+    // Shaped like Vonage's ids: a version prefix, then opaque base64url.
     const id = `2_MX4${Buffer.from(this.applicationId).toString('base64url').slice(0, 12)}${randomBytes(18).toString('base64url')}`;
     const session = {id, archiveMode, e2ee, createdAt: Date.now()};
     this.sessions.set(id, session);
     return session;
   }
 
-  connect(sessionId: string, data: string, role: string): EmulatedConnection {
+  connect(sessionId: string, data: string, role: string, streamName: string): EmulatedConnection {
     const connection: EmulatedConnection = {
       id: randomUUID(),
       sessionId,
@@ -57,6 +71,7 @@ export class EmulatorState {
       role,
       createdAt: Date.now(),
       streamId: role === 'subscriber' ? null : randomUUID(),
+      streamName,
     };
     this.connections.set(connection.id, connection);
     return connection;
@@ -66,9 +81,27 @@ export class EmulatorState {
     return [...this.connections.values()].filter(c => c.sessionId === sessionId);
   }
 
+  recordingArchiveOf(sessionId: string): EmulatedArchive | undefined {
+    return [...this.archives.values()].find(a => a.sessionId === sessionId && (a.status === 'started' || a.status === 'paused'));
+  }
+
   startArchive(sessionId: string, name: string, outputMode: 'composed' | 'individual'): EmulatedArchive {
     const now = Date.now();
-    const archive: EmulatedArchive = {id: randomUUID(), sessionId, name, status: 'started', outputMode, createdAt: now, updatedAt: now, duration: 0, size: 0, reason: '', media: null};
+    const streams = this.connectionsOf(sessionId).flatMap(c => (c.streamId ? [{streamId: c.streamId, connectionData: c.data}] : []));
+    const archive: EmulatedArchive = {
+      id: randomUUID(),
+      sessionId,
+      name,
+      status: 'started',
+      outputMode,
+      createdAt: now,
+      updatedAt: now,
+      duration: 0,
+      size: 0,
+      reason: '',
+      streams,
+      media: null,
+    };
     this.archives.set(archive.id, archive);
     return archive;
   }

@@ -1,3 +1,49 @@
+import {zipStored} from './zip';
+
+/** A recorded stream of an individual-mode archive (what the ZIP manifest lists). */
+export interface RecordedStream {
+  streamId: string;
+  connectionData: string;
+}
+
+export interface ArchiveMedia {
+  bytes: Buffer;
+  contentType: string;
+}
+
+/**
+ * The file an archive produces: one MP4 for `composed`; for `individual` a ZIP
+ * laid out like Vonage's (per-stream files + a JSON manifest, provider-facts §A7).
+ * The per-stream files are the same tiny MP4 and named `.mp4`, not `.webm`/`.mkv`,
+ * so each name says what the bytes are.
+ */
+export function archiveMedia(
+  archive: {id: string; sessionId: string; name: string; createdAt: number; outputMode: 'composed' | 'individual'},
+  partnerId: string,
+  streams: RecordedStream[],
+): ArchiveMedia {
+  if (archive.outputMode === 'composed') return {bytes: tinyMp4(), contentType: 'video/mp4'};
+  const files = streams.map(stream => ({...stream, filename: `${stream.streamId}.mp4`, bytes: tinyMp4()}));
+  const manifest = {
+    id: archive.id,
+    partnerId,
+    sessionId: archive.sessionId,
+    name: archive.name,
+    createdAt: archive.createdAt,
+    files: files.map(f => ({
+      streamId: f.streamId,
+      filename: f.filename,
+      size: f.bytes.length,
+      startTimeOffset: 0,
+      stopTimeOffset: 1000,
+      connectionData: f.connectionData,
+      videoType: 'camera',
+    })),
+  };
+  const entries = [...files.map(f => ({name: f.filename, data: f.bytes})), {name: `${archive.id}.json`, data: Buffer.from(JSON.stringify(manifest))}];
+  return {bytes: zipStored(entries), contentType: 'application/zip'};
+}
+
 /**
  * A minimal but structurally valid MP4 (`ftyp` + `moov/mvhd`, one second long):
  * enough for a download to be a real media file, with no encoder needed.

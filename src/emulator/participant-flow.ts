@@ -9,21 +9,23 @@ export class ParticipantFlow {
     private readonly callbacks: CallbackSender,
   ) {}
 
-  async join(sessionId: string, data: string, role: string): Promise<EmulatedConnection> {
-    const connection = this.state.connect(sessionId, data, role);
-    await this.callbacks.send({...this.base(sessionId, 'connectionCreated'), connection: this.connectionJson(connection)});
+  /** `connectionCreated`, then `streamCreated` unless the role only subscribes. */
+  async join(sessionId: string, data: string, role: string, streamName = ''): Promise<EmulatedConnection> {
+    const connection = this.state.connect(sessionId, data, role, streamName);
+    await this.callbacks.send(sessionId, {...this.base(sessionId, 'connectionCreated'), connection: this.connectionJson(connection)});
     if (connection.streamId) {
-      await this.callbacks.send({...this.base(sessionId, 'streamCreated'), stream: this.streamJson(connection)});
+      await this.callbacks.send(sessionId, {...this.base(sessionId, 'streamCreated'), stream: this.streamJson(connection)});
     }
     return connection;
   }
 
+  /** `streamDestroyed` (when it published), then `connectionDestroyed`, both with the reason. */
   async leave(connection: EmulatedConnection, reason: 'clientDisconnected' | 'forceDisconnected'): Promise<void> {
     this.state.connections.delete(connection.id);
     if (connection.streamId) {
-      await this.callbacks.send({...this.base(connection.sessionId, 'streamDestroyed'), reason, stream: this.streamJson(connection)});
+      await this.callbacks.send(connection.sessionId, {...this.base(connection.sessionId, 'streamDestroyed'), reason, stream: this.streamJson(connection)});
     }
-    await this.callbacks.send({...this.base(connection.sessionId, 'connectionDestroyed'), reason, connection: this.connectionJson(connection)});
+    await this.callbacks.send(connection.sessionId, {...this.base(connection.sessionId, 'connectionDestroyed'), reason, connection: this.connectionJson(connection)});
   }
 
   private base(sessionId: string, event: string) {
@@ -35,6 +37,6 @@ export class ParticipantFlow {
   }
 
   private streamJson(connection: EmulatedConnection) {
-    return {id: connection.streamId, connection: this.connectionJson(connection), createdAt: connection.createdAt, name: '', videoType: 'camera'};
+    return {id: connection.streamId, connection: this.connectionJson(connection), createdAt: connection.createdAt, name: connection.streamName, videoType: 'camera'};
   }
 }

@@ -3,6 +3,7 @@ import type {EmulatorAuth} from './emulator-auth';
 import type {EmulatorState} from './emulator-state';
 import {EmulatorHttpError, matchPath} from './http-utils';
 import type {ParticipantFlow} from './participant-flow';
+import {parseOpenTokStorageBody} from './storage-target';
 
 export interface RestRequest {
   method: string;
@@ -15,8 +16,6 @@ export interface RestRequest {
 export interface RestReply {
   status: number;
   body?: unknown;
-  /** Claims of the REST JWT, recorded for tests. */
-  jwtClaims?: Record<string, unknown>;
 }
 
 export interface RestDeps {
@@ -28,7 +27,12 @@ export interface RestDeps {
 }
 
 /** The part of the Vonage Video REST API the service uses. Null when no route matches. */
-export async function handleRest(request: RestRequest, deps: RestDeps): Promise<RestReply | null> {
+export async function handleRest(
+  request: RestRequest,
+  deps: RestDeps,
+  /** Receives the verified REST JWT's claims (recorded for tests). */
+  onVerified: (claims: Record<string, unknown>) => void = () => {},
+): Promise<RestReply | null> {
   const {method, path} = request;
   const storage = matchPath('/v2/project/:apiKey/archive/storage', path);
   if (storage && (method === 'PUT' || method === 'DELETE')) {
@@ -37,30 +41,30 @@ export async function handleRest(request: RestRequest, deps: RestDeps): Promise<
       deps.state.storageTarget = null;
       return {status: 204};
     }
-    const body = request.body as Record<string, unknown> | undefined;
-    if (!body || (body.type !== 's3' && body.type !== 'azure') || typeof body.config !== 'object') {
-      throw new EmulatorHttpError(400, 'Body must be {type: "s3"|"azure", config: {...}}');
-    }
-    deps.state.storageTarget = body;
-    return {status: 200, body: {type: body.type}};
+    const target = parseOpenTokStorageBody(request.body);
+    deps.state.storageTarget = target;
+    // Echo without the secrets.
+    return {status: 200, body: {type: target.type, fallback: target.fallback}};
   }
 
   const isSessionCreate = method === 'POST' && path === '/session/create';
   const project = /^\/v2\/project\/([^/]+)\//.exec(path);
   if (!isSessionCreate && !project) return null;
-  const jwtClaims = deps.auth.verifyRestJwt(header(request, 'authorization'));
+  onVerified(deps.auth.verifyRestJwt(header(request, 'authorization')));
   if (project && decodeURIComponent(project[1]) !== deps.applicationId) throw new EmulatorHttpError(403, 'Project id does not match the JWT');
 
-  if (isSessionCreate) return {status: 200, body: createSession(request.body as Record<string, string> | undefined, deps), jwtClaims};
-  const reply = await projectRoute(request, deps);
-  return reply ? {...reply, jwtClaims} : null;
+  if (isSessionCreate) return {status: 200, body: createSession(request.body as Record<string, string> | undefined, deps)};
+  return projectRoute(request, deps);
 }
 
 function createSession(form: Record<string, string> | undefined, deps: RestDeps): unknown[] {
   const archiveMode = form?.archiveMode ?? 'manual';
+  // `disabled` = routed through the media router (the default), `enabled` = relayed peer to peer.
   const mediaMode = form?.['p2p.preference'] ?? 'disabled';
   const e2ee = form?.e2ee === 'true';
   if (archiveMode !== 'manual' && archiveMode !== 'always') throw new EmulatorHttpError(400, 'archiveMode must be manual or always');
+  if (mediaMode !== 'disabled' && mediaMode !== 'enabled') throw new EmulatorHttpError(400, 'p2p.preference must be disabled or enabled');
+  if (form?.e2ee !== undefined && form.e2ee !== 'true' && form.e2ee !== 'false') throw new EmulatorHttpError(400, 'e2ee must be true or false');
   if (archiveMode === 'always' && mediaMode !== 'disabled') throw new EmulatorHttpError(400, 'archiveMode=always needs routed media');
   if (e2ee && (archiveMode === 'always' || mediaMode !== 'disabled')) throw new EmulatorHttpError(400, 'e2ee needs routed media and no archiving');
   const session = deps.state.createSession(archiveMode, e2ee);
@@ -93,7 +97,9 @@ async function projectRoute(request: RestRequest, deps: RestDeps): Promise<RestR
   if (rest === '/archive' && method === 'GET') {
     const sessionId = request.query.get('sessionId');
     const offset = Number(request.query.get('offset') ?? 0);
-    const count = Math.min(Number(request.query.get('count') ?? 50), 1000);
+    const count = Number(request.query.get('count') ?? 50);
+    if (!Number.isInteger(offset) || offset < 0) throw new EmulatorHttpError(400, 'offset must be a whole number ≥ 0');
+    if (!Number.isInteger(count) || count < 0 || count > 1000) throw new EmulatorHttpError(400, 'count must be a whole number from 0 to 1000');
     const all = [...deps.state.archives.values()].filter(a => !sessionId || a.sessionId === sessionId).sort((a, b) => b.createdAt - a.createdAt);
     return {status: 200, body: {count: all.length, items: all.slice(offset, offset + count).map(a => deps.archives.json(a))}};
   }

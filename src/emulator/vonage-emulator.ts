@@ -65,7 +65,14 @@ export class VonageVideoEmulator {
       applicationId: options.applicationId,
       state: this.state,
       auth: new EmulatorAuth(options.applicationId, options.applicationPublicKeyPem, options.apiKey, options.apiSecret),
-      archives: new ArchiveFlow(options.applicationId, this.state, this.callbacks, () => this.baseUrl, options.storageFactory),
+      archives: new ArchiveFlow({
+        applicationId: options.applicationId,
+        state: this.state,
+        callbacks: this.callbacks,
+        baseUrl: () => this.baseUrl,
+        storageFactory: options.storageFactory,
+        log,
+      }),
       participants: new ParticipantFlow(options.applicationId, this.state, this.callbacks),
     };
   }
@@ -75,6 +82,7 @@ export class VonageVideoEmulator {
     return this.baseUrl;
   }
 
+  /** Listens (port 0 = any free port); resolves the base URL, no trailing slash. */
   async start(port = 0, host = '127.0.0.1'): Promise<string> {
     const server = http.createServer((req, res) => void this.handle(req, res));
     await new Promise<void>((resolve, reject) => {
@@ -87,6 +95,7 @@ export class VonageVideoEmulator {
     return this.baseUrl;
   }
 
+  /** Closes the server and its open connections. */
   async stop(): Promise<void> {
     const server = this.server;
     if (!server) return;
@@ -95,6 +104,7 @@ export class VonageVideoEmulator {
     await new Promise<void>(resolve => server.close(() => resolve()));
   }
 
+  /** Where session and archive callbacks go from now on (null: nowhere). */
   setCallbackUrl(url: string | null): void {
     this.callbacks.callbackUrl = url;
   }
@@ -106,7 +116,10 @@ export class VonageVideoEmulator {
     this.failures.length = 0;
   }
 
-  /** The next `times` matching REST requests get this reply instead (after `delayMs`). */
+  /**
+   * The next `times` matching Vonage REST requests (not `/_emulator`) get this reply
+   * instead, after `delayMs` (longer than the client's timeout = a timeout).
+   */
   failNext(match: {method?: string; path?: RegExp}, reply: {status: number; body?: unknown; delayMs?: number}, times = 1): void {
     this.failures.push({...match, ...reply, remaining: times});
   }
@@ -117,7 +130,7 @@ export class VonageVideoEmulator {
       const raw = await readBody(req);
       const request: RestRequest = {method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, headers: req.headers, body: parseBody(req.headers['content-type'], raw)};
       const media = matchPath('/_emulator/media/:archiveId', request.path);
-      if (media && request.method === 'GET') return this.serveMedia(media.archiveId, res);
+      if (media && request.method === 'GET') return this.serveMedia(media.archiveId, url.searchParams.get('expires'), res);
       if (request.path.startsWith('/_emulator/')) {
         const reply = await handleControl(request, this.deps);
         return reply ? sendJson(res, reply.status, reply.body) : sendError(res, 404, 'No such emulator route');
@@ -130,9 +143,8 @@ export class VonageVideoEmulator {
         if (!res.destroyed) sendJson(res, failure.status, failure.body ?? {code: failure.status, message: 'Scripted failure'});
         return;
       }
-      const reply = await handleRest(request, this.deps);
+      const reply = await handleRest(request, this.deps, claims => (recorded.jwtClaims = claims));
       if (!reply) return sendError(res, 404, 'Resource not found');
-      recorded.jwtClaims = reply.jwtClaims;
       sendJson(res, reply.status, reply.body);
     } catch (error) {
       if (error instanceof EmulatorHttpError) return sendError(res, error.status, error.message);
@@ -148,9 +160,12 @@ export class VonageVideoEmulator {
     return failure;
   }
 
-  private serveMedia(archiveId: string, res: ServerResponse): void {
+  /** Vonage's download URL stand-in: no auth, but it expires like the real one (10 minutes). */
+  private serveMedia(archiveId: string, expires: string | null, res: ServerResponse): void {
     const archive = this.state.archives.get(archiveId);
     if (!archive?.media) return sendError(res, 404, 'Archive media not found');
-    res.writeHead(200, {'Content-Type': 'video/mp4', 'Content-Length': archive.media.length}).end(archive.media);
+    if (expires !== null && !(Number(expires) > Date.now())) return sendError(res, 403, 'This download URL has expired');
+    const {bytes, contentType} = archive.media;
+    res.writeHead(200, {'Content-Type': contentType, 'Content-Length': bytes.length}).end(bytes);
   }
 }

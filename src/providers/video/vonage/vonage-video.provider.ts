@@ -27,7 +27,7 @@ const UNIFIED_PLATFORM_NOTICE =
  * connection ids are UUIDs). The SDK puts ids into URL paths unencoded, so
  * anything else could address another resource: refuse it before sending.
  */
-const SAFE_ID = /^[A-Za-z0-9_~-][A-Za-z0-9_~.=-]{0,511}$/;
+const SAFE_ID = /^[A-Za-z0-9_~+-][A-Za-z0-9_~.=+-]{0,511}$/;
 
 /** VideoProvider over the official Vonage server SDK (`@vonage/video`, provider-facts §A). */
 export class VonageVideoProvider implements VideoProvider {
@@ -73,8 +73,8 @@ export class VonageVideoProvider implements VideoProvider {
   async listConnections(sessionId: string): Promise<ProviderConnection[]> {
     this.assertId('connection list', sessionId);
     const url = `${this.projectUrl()}/session/${sessionId}/connection`;
-    const reply = await this.call('connection list', () => this.video.sendGetRequest<unknown>(url), {notFoundAs: {data: {items: []}}});
-    return toProviderConnections(reply.data);
+    const data = await this.call('connection list', async () => (await this.video.sendGetRequest<unknown>(url)).data, {notFoundAs: {items: []}});
+    return toProviderConnections(data);
   }
 
   /** 404 (already gone) counts as disconnected. */

@@ -1,61 +1,98 @@
 import {expect} from '@loopback/testlab';
-import {generateKeyPairSync} from 'node:crypto';
+import {Auth} from '@vonage/auth';
+import {Video} from '@vonage/video';
 import jwt from 'jsonwebtoken';
+import type {ClientTokenOptions} from '../../../../providers/video/types';
+import {VonageVideoProvider} from '../../../../providers/video/vonage';
 import {VonageClientTokenSigner} from '../../../../providers/video/vonage/vonage-client-token';
-import {toOpenTokStorageBody, toProviderArchive, toProviderConnection} from '../../../../providers/video/vonage/vonage.mapper';
+import {givenOtherPrivateKeyPem, TEST_APPLICATION_ID, testKeys} from '../../../fixtures/vonage-test-keys';
 
 describe('Vonage client tokens (unit)', () => {
-  const pair = generateKeyPairSync('rsa', {modulusLength: 2048});
-  const privatePem = pair.privateKey.export({type: 'pkcs8', format: 'pem'}).toString();
-  const publicPem = pair.publicKey.export({type: 'spki', format: 'pem'}).toString();
+  const SESSION_ID = '2_MX44ZjFjMmYzZS0wZDdifn4xNzAwMDAwMDAwMDAwfm9wYXF1ZX5-';
+  const NOW_MS = Date.UTC(2029, 11, 31, 12, 0, 0);
+  let signer: VonageClientTokenSigner;
 
-  it('writes the claims @vonage/video writes, signed RS256 with the application key', () => {
-    const signer = new VonageClientTokenSigner('app-1', privatePem);
-    const expiresAt = new Date('2030-01-01T00:00:00Z');
-    const token = signer.sign('session-1', {role: 'subscriber', expiresAt, connectionData: 'vcs1:{"a":"u"}'}, Date.UTC(2029, 11, 31));
-    const decoded = jwt.verify(token, publicPem, {algorithms: ['RS256'], clockTimestamp: Date.UTC(2029, 11, 31) / 1000}) as Record<string, unknown>;
-    expect(decoded).to.containEql({
+  const givenOptions = (over: Partial<ClientTokenOptions> = {}): ClientTokenOptions => ({
+    role: 'publisher',
+    expiresAt: new Date(NOW_MS + 3_600_000),
+    connectionData: 'vcs1:{"attendee":"a-1"}',
+    ...over,
+  });
+  const verify = (token: string) =>
+    jwt.verify(token, testKeys().publicKeyPem, {algorithms: ['RS256'], clockTimestamp: NOW_MS / 1000}) as Record<string, unknown>;
+
+  beforeEach(() => {
+    signer = new VonageClientTokenSigner(TEST_APPLICATION_ID, testKeys().privateKeyPem);
+  });
+
+  it('writes every claim of @vonage/video\'s client token, with our values', () => {
+    const claims = verify(signer.sign(SESSION_ID, givenOptions({role: 'moderator'}), NOW_MS));
+    expect(claims).to.eql({
       scope: 'session.connect',
-      session_id: 'session-1',
-      role: 'subscriber',
+      session_id: SESSION_ID,
+      role: 'moderator',
       initial_layout_class_list: '',
-      exp: expiresAt.getTime() / 1000,
+      exp: (NOW_MS + 3_600_000) / 1000,
       sub: 'video',
-      connection_data: 'vcs1:{"a":"u"}',
-      application_id: 'app-1',
-      iat: Date.UTC(2029, 11, 31) / 1000,
+      acl: {paths: {'/session/**': {}}},
+      connection_data: 'vcs1:{"attendee":"a-1"}',
+      jti: claims.jti,
+      iat: NOW_MS / 1000,
+      application_id: TEST_APPLICATION_ID,
     });
-    expect(decoded.acl).to.eql({paths: {'/session/**': {}}});
-    expect(decoded.jti).to.match(/^[0-9a-f-]{36}$/);
-    expect((jwt.decode(token, {complete: true}) as {header: object}).header).to.eql({alg: 'RS256', typ: 'JWT'});
-  });
-});
-
-describe('Vonage mapper (unit)', () => {
-  const archives: Array<[string, object, object]> = [
-    ['an uploaded composed archive', {id: 'a', sessionId: 's', status: 'uploaded', createdAt: 1000, duration: 5, size: 10}, {status: 'uploaded', outputMode: 'composed', durationSeconds: 5, sizeBytes: 10, url: null}],
-    ['an available individual archive', {id: 'a', sessionId: 's', status: 'available', outputMode: 'individual', createdAt: 1000, url: 'https://x'}, {outputMode: 'individual', url: 'https://x'}],
-    ['an unknown status', {id: 'a', sessionId: 's', status: 'weird', createdAt: 1000}, {status: 'failed'}],
-    ['negative sizes', {id: 'a', sessionId: 's', status: 'stopped', createdAt: 1000, size: -1, duration: -2}, {sizeBytes: 0, durationSeconds: 0}],
-  ];
-  for (const [what, raw, expected] of archives) {
-    it(`maps ${what}`, () => {
-      expect(toProviderArchive(raw as never)).to.containEql(expected);
-    });
-  }
-
-  it('maps connection states', () => {
-    expect(toProviderConnection({connectionId: 'c', connectionState: 'CONNECTING'}).state).to.equal('connecting');
-    expect(toProviderConnection({connectionId: 'c'}).state).to.equal('connected');
+    expect(claims.jti).to.match(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
   });
 
-  it('maps storage targets to the OpenTok body, with Vonage\'s type names and fallback', () => {
-    expect(toOpenTokStorageBody({type: 's3', bucket: 'b', accessKey: 'k', secretKey: 's', fallback: 'provider'})).to.eql({
-      type: 's3',
-      config: {accessKey: 'k', secretKey: 's', bucket: 'b'},
-      fallback: 'opentok',
+  it('has the same header and claim names, in the same order, as the SDK\'s own token', () => {
+    const video = new Video(new Auth({applicationId: TEST_APPLICATION_ID, privateKey: testKeys().privateKeyPem}));
+    const expireTime = Math.floor(Date.now() / 1000) + 3600;
+    const sdkToken = video.generateClientToken(SESSION_ID, {role: 'publisher', expireTime, data: 'x'});
+    const ours = signer.sign(SESSION_ID, givenOptions({expiresAt: new Date(expireTime * 1000), connectionData: 'x'}));
+    const sdk = jwt.decode(sdkToken, {complete: true}) as jwt.Jwt;
+    const mine = jwt.decode(ours, {complete: true}) as jwt.Jwt;
+    expect(mine.header).to.eql(sdk.header);
+    expect(mine.header).to.eql({alg: 'RS256', typ: 'JWT'});
+    expect(Object.keys(mine.payload as object)).to.eql(Object.keys(sdk.payload as object));
+    const {jti: _a, iat: _b, ...sdkRest} = sdk.payload as Record<string, unknown>;
+    const {jti: _c, iat: _d, ...ourRest} = mine.payload as Record<string, unknown>;
+    expect(ourRest).to.eql(sdkRest);
+  });
+
+  it('omits connection_data when there is none, like the SDK', () => {
+    expect(verify(signer.sign(SESSION_ID, givenOptions({connectionData: ''}), NOW_MS))).to.not.have.property('connection_data');
+  });
+
+  it('carries connection_data verbatim (JSON, unicode, 1000 characters)', () => {
+    const data = `vcs1:${JSON.stringify({attendee: 'ü-✓', pad: 'x'.repeat(960)})}`;
+    expect(verify(signer.sign(SESSION_ID, givenOptions({connectionData: data}), NOW_MS)).connection_data).to.equal(data);
+  });
+
+  it('keeps a past expiry (the SDK would silently extend it): the token is expired', () => {
+    const token = signer.sign(SESSION_ID, givenOptions({expiresAt: new Date(NOW_MS - 1000)}), NOW_MS);
+    expect(() => verify(token)).to.throw(/jwt expired/);
+  });
+
+  it('has a fixed size for fixed inputs, and a fresh jti every time', () => {
+    const tokens = Array.from({length: 20}, () => signer.sign(SESSION_ID, givenOptions(), NOW_MS));
+    expect(new Set(tokens.map(t => t.length)).size).to.equal(1);
+    expect(new Set(tokens.map(t => (jwt.decode(t) as {jti: string}).jti)).size).to.equal(20);
+  });
+
+  it('does not verify with another application key', () => {
+    const other = new VonageClientTokenSigner(TEST_APPLICATION_ID, givenOtherPrivateKeyPem());
+    expect(() => verify(other.sign(SESSION_ID, givenOptions(), NOW_MS))).to.throw(/invalid signature/);
+  });
+
+  it('is what VonageVideoProvider.generateClientToken returns, signed locally', () => {
+    const provider = new VonageVideoProvider({
+      applicationId: TEST_APPLICATION_ID,
+      privateKeyPem: testKeys().privateKeyPem,
+      videoHost: 'http://127.0.0.1:1',
+      apiHost: 'http://127.0.0.1:1',
+      timeoutMs: 1000,
     });
-    const azure = toOpenTokStorageBody({type: 'azure', accountName: 'acct', accountKey: 'k', container: 'c', domain: 'https://acct.blob.core.windows.net', fallback: 'none'});
-    expect(azure).to.eql({type: 'azure', config: {accountName: 'acct', accountKey: 'k', container: 'c', domain: 'blob.core.windows.net'}, fallback: 'none'});
+    const token = provider.generateClientToken(SESSION_ID, givenOptions({role: 'subscriber', expiresAt: new Date(Date.now() + 60_000)}));
+    const claims = jwt.verify(token, testKeys().publicKeyPem, {algorithms: ['RS256']}) as Record<string, unknown>;
+    expect(claims).to.containEql({session_id: SESSION_ID, role: 'subscriber', application_id: TEST_APPLICATION_ID});
   });
 });
