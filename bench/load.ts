@@ -19,11 +19,13 @@ export interface LoadOptions {
 }
 
 function summarise(result: autocannon.Result): LoadResult {
+  const total = result['2xx'] + result.non2xx;
   return {
-    requestsPerSecond: Math.round(result.requests.average),
+    // Completed requests over the measured time: autocannon's per-second average rounds fixed-amount runs to whole seconds.
+    requestsPerSecond: Math.round(result.duration > 0 ? total / result.duration : result.requests.average),
     p50Ms: result.latency.p50,
     p99Ms: result.latency.p99,
-    total: result['2xx'] + result.non2xx,
+    total,
     errors: result.errors + result.timeouts,
     non2xx: result.non2xx,
   };
