@@ -54,6 +54,9 @@ export async function loadCallbacks(url: string, sessionId: string, secret: stri
   const key: KeyObject = createSecretKey(Buffer.from(secret, 'utf8'));
   let sequence = 0;
   const base = Date.now();
+  // autocannon ends fixed-amount runs on a one-second tick: time the run to its last response instead.
+  const startedAt = Date.now();
+  let lastResponseAt = startedAt;
   const result = await autocannon({
     url,
     connections: options.connections,
@@ -82,8 +85,13 @@ export async function loadCallbacks(url: string, sessionId: string, secret: stri
           );
           return {...request, body, headers: {'content-type': 'application/json', authorization: signature}};
         },
+        onResponse: () => {
+          lastResponseAt = Date.now();
+        },
       },
     ],
   });
-  return summarise(result);
+  const summary = summarise(result);
+  const elapsedSeconds = (lastResponseAt - startedAt) / 1000;
+  return elapsedSeconds > 0 ? {...summary, requestsPerSecond: Math.round(summary.total / elapsedSeconds)} : summary;
 }
