@@ -13,6 +13,7 @@ import type {MeetingEndService} from './services/meeting-end.service';
 import type {ArchivePurgeService} from './services/archive-purge.service';
 import type {StorageTargetService} from './services/storage-target.service';
 import type {ArchiveService} from './services/archive.service';
+import type {VideoEventService} from './services/video-event.service';
 
 /** Every binding key of the service lives here, namespaced by concern. */
 export namespace ConfigBindings {
@@ -51,6 +52,7 @@ export namespace ServiceBindings {
   export const ARCHIVE_PURGE = BindingKey.create<ArchivePurgeService>('services.ArchivePurgeService');
   export const STORAGE_TARGET = BindingKey.create<StorageTargetService>('services.StorageTargetService');
   export const ARCHIVE = BindingKey.create<ArchiveService>('services.ArchiveService');
+  export const VIDEO_EVENTS = BindingKey.create<VideoEventService>('services.VideoEventService');
 }
 
 export namespace JobBindings {

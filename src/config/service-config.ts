@@ -80,6 +80,8 @@ export interface ServiceConfig {
   teardownSafetyNetSeconds: number;
   /** Port of the in-process Vonage emulator in local mode (0 = any free port). */
   emulatorPort: number;
+  /** Days callback records are kept (they make redeliveries idempotent and serve as an audit trail). */
+  callbackRetentionDays: number;
 }
 
 const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
@@ -148,6 +150,7 @@ export function loadServiceConfig(env: NodeJS.ProcessEnv): ServiceConfig {
     storage,
     teardownSafetyNetSeconds: read.integer('TEARDOWN_SAFETY_NET_SECONDS', {min: 1, max: 3600}) ?? 30,
     emulatorPort: read.port('EMULATOR_PORT') ?? 4010,
+    callbackRetentionDays: read.integer('WEBHOOK_RETENTION_DAYS', {min: 1, max: 3650}) ?? 30,
   };
 }
 

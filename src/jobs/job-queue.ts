@@ -8,6 +8,8 @@ export const JobNames = {
   ArchivePurge: 'archive-purge',
   /** Pull recent meetings' archives from the provider, for callbacks that never arrived. */
   ArchiveReconcile: 'archive-reconcile',
+  /** Drop callback records past their retention (dedupe only needs the provider's retry window). */
+  CallbackPrune: 'callback-prune',
 } as const;
 export type JobName = (typeof JobNames)[keyof typeof JobNames];
 

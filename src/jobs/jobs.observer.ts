@@ -17,11 +17,14 @@ export class JobsObserver implements LifeCycleObserver {
     const meetingEnd = await this.context.get(ServiceBindings.MEETING_END);
     const archivePurge = await this.context.get(ServiceBindings.ARCHIVE_PURGE);
     const archives = await this.context.get(ServiceBindings.ARCHIVE);
+    const videoEvents = await this.context.get(ServiceBindings.VIDEO_EVENTS);
     await this.queue.register<TeardownJob>(JobNames.MeetingTeardown, job => meetingEnd.teardown(job));
     await this.queue.register<ArchivePurgeJob>(JobNames.ArchivePurge, job => archivePurge.purge(job));
     await this.queue.register(JobNames.ArchiveReconcile, () => archives.reconcileRecentMeetings());
     // Vonage keeps archives 72 h; every ten minutes is well inside that.
     await this.queue.schedule(JobNames.ArchiveReconcile, '*/10 * * * *');
+    await this.queue.register(JobNames.CallbackPrune, async () => void (await videoEvents.pruneOldCallbacks()));
+    await this.queue.schedule(JobNames.CallbackPrune, '17 3 * * *');
   }
 
   async stop(): Promise<void> {

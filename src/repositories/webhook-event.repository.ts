@@ -22,6 +22,19 @@ export class WebhookEventRepository {
     return result.rowCount === 1;
   }
 
+  /** Deletes records received before the cutoff, in batches so no long lock is held; returns how many. */
+  async pruneOlderThan(cutoff: Date, batchSize = 5000): Promise<number> {
+    let removed = 0;
+    for (;;) {
+      const result = await this.dataSource.pool.query(
+        'DELETE FROM webhook_events WHERE id IN (SELECT id FROM webhook_events WHERE received_at < $1 LIMIT $2)',
+        [cutoff, batchSize],
+      );
+      removed += result.rowCount ?? 0;
+      if ((result.rowCount ?? 0) < batchSize) return removed;
+    }
+  }
+
   async setOutcome(client: PoolClient, dedupeKey: string, outcome: WebhookOutcome): Promise<void> {
     await client.query('UPDATE webhook_events SET outcome = $2 WHERE dedupe_key = $1', [dedupeKey, outcome]);
   }

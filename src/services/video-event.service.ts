@@ -2,7 +2,9 @@ import {BindingScope, inject, injectable} from '@loopback/core';
 import {repository} from '@loopback/repository';
 import type {PoolClient} from 'pg';
 import {withTransaction} from '../db/transaction';
-import {LoggingBindings, VideoBindings} from '../keys';
+import {ConfigBindings, LoggingBindings, UtilBindings, VideoBindings} from '../keys';
+import type {ServiceConfig} from '../config/service-config';
+import type {Clock} from '../utils/clock';
 import type {Logger} from '../logging/logger';
 import {archiveObjectKey} from '../providers/storage/types';
 import type {VideoProvider} from '../providers/video/types';
@@ -26,6 +28,7 @@ const MEETING_CACHE_ENTRIES = 10_000;
 @injectable({scope: BindingScope.SINGLETON})
 export class VideoEventService {
   private readonly meetingBySession = new Map<string, MeetingRef>();
+  private readonly retentionDays: number;
 
   constructor(
     @repository(WebhookEventRepository) private readonly events: WebhookEventRepository,
@@ -34,7 +37,19 @@ export class VideoEventService {
     @repository(StorageTargetRepository) private readonly storageTargets: StorageTargetRepository,
     @inject(VideoBindings.PROVIDER) private readonly provider: VideoProvider,
     @inject(LoggingBindings.LOGGER) private readonly logger: Logger,
-  ) {}
+    @inject(UtilBindings.CLOCK) private readonly clock: Clock,
+    @inject(ConfigBindings.SERVICE_CONFIG) config: ServiceConfig,
+  ) {
+    this.retentionDays = config.callbackRetentionDays;
+  }
+
+  /** Scheduled job: forgets callbacks older than the retention; a redelivery that late is not expected. */
+  async pruneOldCallbacks(): Promise<number> {
+    const cutoff = new Date(this.clock.now().getTime() - this.retentionDays * 86_400_000);
+    const removed = await this.events.pruneOlderThan(cutoff);
+    if (removed > 0) this.logger.info('old callback records pruned', {removed, retentionDays: this.retentionDays});
+    return removed;
+  }
 
   /** Everything one callback changes commits together, or nothing does (the sender then retries). */
   async handle(received: ReceivedVideoEvent, payload: unknown): Promise<EventHandling> {

@@ -1,5 +1,6 @@
 import {expect} from '@loopback/testlab';
 import {Permission} from '../../auth/permissions';
+import {ServiceBindings} from '../../keys';
 import {encodeConnectionData} from '../../services/connection-data';
 import {queryTestDatabase} from '../fixtures/postgres';
 import {TEST_APPLICATION_ID, TEST_SIGNATURE_SECRET} from '../fixtures/vonage-test-keys';
@@ -166,6 +167,19 @@ describe('Vonage callbacks: verified, idempotent presence and archives (acceptan
       await t.client.get('/session/nope/attendees').set(admin()).expect(404);
       const noPermission = bearer(givenBearerToken({permissions: [Permission.EditMeeting]}));
       await t.client.get(`/session/${meeting.code}/attendees`).set(noPermission).expect(403);
+    });
+  });
+
+  describe('retention', () => {
+    it('the daily prune forgets callback records older than the retention and keeps recent ones', async () => {
+      await post(connectionCreated(meeting.sessionId, 'c1', alice, T0)).expect(204);
+      await queryTestDatabase(
+        `INSERT INTO webhook_events (dedupe_key, event_type, outcome, received_at) VALUES ('old', 'connection.created', 'processed', now() - interval '31 days')`,
+      );
+      const events = await t.app.get(ServiceBindings.VIDEO_EVENTS);
+      expect(await events.pruneOldCallbacks()).to.equal(1);
+      expect(await queryTestDatabase('SELECT dedupe_key FROM webhook_events')).to.have.length(1);
+      expect((await attendees()).total).to.equal(1);
     });
   });
 

@@ -48,6 +48,7 @@ export function givenServiceConfig(vonageUrl: string, change: (config: ServiceCo
     storage: {encryptionKey: TEST_STORAGE_KEY, downloadUrlTtlSeconds: 900, awsRegion: 'us-east-1'},
     teardownSafetyNetSeconds: 1,
     emulatorPort: 0,
+    callbackRetentionDays: 30,
   };
   change(config);
   return config;
