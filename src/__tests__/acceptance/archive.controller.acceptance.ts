@@ -22,7 +22,9 @@ describe('Archives and storage targets (acceptance)', () => {
   const bucket = 'recordings';
 
   before(async () => {
-    [s3, azure] = await Promise.all([startS3rver(), startAzurite()]);
+    // One after the other: if the second fails to start, `after` still stops the first.
+    s3 = await startS3rver();
+    azure = await startAzurite();
     await s3.createBucket(bucket);
     await azure.createContainer('recordings');
     s3Client = new S3Client({
@@ -34,9 +36,9 @@ describe('Archives and storage targets (acceptance)', () => {
     t = await setupApplication();
   });
   after(async () => {
-    await t.stop();
-    s3Client.destroy();
-    await Promise.all([s3.stop(), azure.stop()]);
+    await t?.stop();
+    s3Client?.destroy();
+    await Promise.all([s3?.stop(), azure?.stop()]);
   });
   beforeEach(async () => {
     await givenEmptyDatabase();

@@ -9,7 +9,9 @@ describe('Archive storage adapters against protocol emulators (integration)', fu
   let azure: Awaited<ReturnType<typeof startAzurite>>;
 
   before(async () => {
-    [s3, azure] = await Promise.all([startS3rver(), startAzurite()]);
+    // One after the other: if the second fails to start, `after` still stops the first.
+    s3 = await startS3rver();
+    azure = await startAzurite();
     await s3.createBucket('bucket-1');
     await azure.createContainer('container-1');
   });
