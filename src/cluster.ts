@@ -27,9 +27,13 @@ export async function runCluster(config: ServiceConfig, logger: Logger): Promise
   const shutdown = async () => {
     if (stopping) return;
     stopping = true;
-    const exits = Object.values(cluster.workers ?? {}).map(worker => new Promise(resolve => worker?.once('exit', resolve)));
-    for (const worker of Object.values(cluster.workers ?? {})) worker?.kill('SIGTERM');
+    const workers = Object.values(cluster.workers ?? {}).filter(worker => worker !== undefined);
+    const exits = workers.map(worker => new Promise(resolve => worker.once('exit', resolve)));
+    // Workers finish in-flight requests, then exit; a stuck one is killed after the grace period.
+    for (const worker of workers) worker.send('shutdown');
+    const forced = setTimeout(() => workers.forEach(worker => worker.process.kill('SIGKILL')), 20000);
     await Promise.all(exits);
+    clearTimeout(forced);
     await runtime.stop();
     process.exit(0);
   };

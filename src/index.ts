@@ -41,8 +41,17 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<VideoC
     }
     process.exit(0);
   };
-  process.once('SIGTERM', () => void shutdown('SIGTERM'));
-  process.once('SIGINT', () => void shutdown('SIGINT'));
+  if (isClusterWorker()) {
+    // A worker stops when its primary says so (or is gone); a signal sent to the whole
+    // process group (Ctrl-C, `timeout`) must not let workers race the primary's shutdown.
+    process.on('SIGTERM', () => {});
+    process.on('SIGINT', () => {});
+    process.on('message', message => message === 'shutdown' && void shutdown('primary'));
+    process.once('disconnect', () => void shutdown('primary gone'));
+  } else {
+    process.once('SIGTERM', () => void shutdown('SIGTERM'));
+    process.once('SIGINT', () => void shutdown('SIGINT'));
+  }
   return app;
 }
 

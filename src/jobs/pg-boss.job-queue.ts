@@ -1,4 +1,5 @@
 import PgBoss from 'pg-boss';
+import {Client} from 'pg';
 import type {Logger} from '../logging/logger';
 import {describeError} from '../logging/logger';
 import {EnqueueOptions, JobName, JobNames, JobQueue} from './job-queue';
@@ -11,6 +12,9 @@ export interface PgBossQueueOptions {
   pollingIntervalSeconds: number;
   logger: Logger;
 }
+
+/** Serialises queue set-up across replicas: pg-boss creating its schema twice at once deadlocks. */
+const SETUP_LOCK_KEY = 'vcs:pg-boss-setup';
 
 /** Retries with exponential backoff: 10 tries starting at 5 s spans about an hour and a half. */
 const RETRY_POLICY = {retryLimit: 10, retryDelay: 5, retryBackoff: true, expireInSeconds: 300};
@@ -26,11 +30,18 @@ export class PgBossJobQueue implements JobQueue {
 
   async start(): Promise<void> {
     if (this.started) return;
-    await this.boss.start();
-    for (const name of Object.values(JobNames)) {
-      await this.boss.createQueue(name, {name, ...RETRY_POLICY});
+    const lock = new Client({...this.options.connection, application_name: 'vcs-jobs-setup'});
+    await lock.connect();
+    try {
+      await lock.query('SELECT pg_advisory_lock(hashtextextended($1, 0))', [SETUP_LOCK_KEY]);
+      await this.boss.start();
+      for (const name of Object.values(JobNames)) {
+        await this.boss.createQueue(name, {name, ...RETRY_POLICY});
+      }
+      this.started = true;
+    } finally {
+      await lock.end();
     }
-    this.started = true;
   }
 
   async stop(): Promise<void> {
