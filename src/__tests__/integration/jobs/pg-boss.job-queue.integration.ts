@@ -18,6 +18,7 @@ describe('PgBossJobQueue (integration)', function () {
   it('lets several replicas start at once on a fresh database, and runs each job on one of them', async () => {
     const replicas = [queue(), queue(), queue()];
     await Promise.all(replicas.map(replica => replica.start()));
+    await Promise.all(replicas.map(replica => replica.schedule(JobNames.ArchiveReconcile, '*/10 * * * *')));
     const handled: string[] = [];
     await Promise.all(
       replicas.map((replica, index) =>
