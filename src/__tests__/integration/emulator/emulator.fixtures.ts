@@ -4,7 +4,8 @@ import http from 'node:http';
 import type {AddressInfo} from 'node:net';
 import {crc32} from 'node:zlib';
 import type {ArchiveStorage, ArchiveStorageFactory, StorageTargetConfig} from '../../../providers/storage/types';
-import {TEST_APPLICATION_ID, testKeys} from '../../fixtures/vonage-test-keys';
+import {VonageVideoEmulator} from '../../../emulator';
+import {TEST_API_KEY, TEST_API_SECRET, TEST_APPLICATION_ID, TEST_SIGNATURE_SECRET, testKeys} from '../../fixtures/vonage-test-keys';
 
 /**
  * Test doubles for the emulator's integration tests, written independently of
@@ -148,4 +149,17 @@ export function readStoredZip(zip: Buffer): Map<string, Buffer> {
     at += 46 + nameLength + zip.readUInt16LE(at + 30) + zip.readUInt16LE(at + 32);
   }
   return entries;
+}
+
+/** An emulator with the test application's identity, posting callbacks to `callbackUrl`. */
+export function givenEmulator(callbackUrl: string, storageFactory?: ArchiveStorageFactory): VonageVideoEmulator {
+  return new VonageVideoEmulator({
+    applicationId: TEST_APPLICATION_ID,
+    applicationPublicKeyPem: testKeys().publicKeyPem,
+    apiKey: TEST_API_KEY,
+    apiSecret: TEST_API_SECRET,
+    signatureSecret: TEST_SIGNATURE_SECRET,
+    callbackUrl,
+    storageFactory,
+  });
 }

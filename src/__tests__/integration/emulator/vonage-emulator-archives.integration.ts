@@ -3,8 +3,8 @@ import jwt from 'jsonwebtoken';
 import {randomUUID} from 'node:crypto';
 import {VonageVideoEmulator} from '../../../emulator';
 import {archiveObjectKey} from '../../../providers/storage/types';
-import {TEST_API_KEY, TEST_API_SECRET, TEST_APPLICATION_ID, TEST_SIGNATURE_SECRET, testKeys} from '../../fixtures/vonage-test-keys';
-import {CallbackReceiver, givenClientToken, givenMemoryStorage, givenRestJwt, readStoredZip, verifySignedCallback} from './emulator.fixtures';
+import {TEST_API_KEY, TEST_API_SECRET, TEST_APPLICATION_ID, TEST_SIGNATURE_SECRET} from '../../fixtures/vonage-test-keys';
+import {CallbackReceiver, givenClientToken, givenMemoryStorage, givenRestJwt, readStoredZip, verifySignedCallback, givenEmulator} from './emulator.fixtures';
 
 describe('VonageVideoEmulator: archives, media and storage targets (integration)', () => {
   let emulator: VonageVideoEmulator;
@@ -15,15 +15,7 @@ describe('VonageVideoEmulator: archives, media and storage targets (integration)
   beforeEach(async () => {
     receiver = new CallbackReceiver();
     storage = givenMemoryStorage();
-    emulator = new VonageVideoEmulator({
-      applicationId: TEST_APPLICATION_ID,
-      applicationPublicKeyPem: testKeys().publicKeyPem,
-      apiKey: TEST_API_KEY,
-      apiSecret: TEST_API_SECRET,
-      signatureSecret: TEST_SIGNATURE_SECRET,
-      callbackUrl: await receiver.start(),
-      storageFactory: storage.factory,
-    });
+    emulator = givenEmulator(await receiver.start(), storage.factory);
     url = await emulator.start();
   });
   afterEach(async () => {

@@ -1,8 +1,8 @@
 import {expect} from '@loopback/testlab';
 import jwt from 'jsonwebtoken';
 import {VonageVideoEmulator} from '../../../emulator';
-import {givenOtherPrivateKeyPem, TEST_API_KEY, TEST_API_SECRET, TEST_APPLICATION_ID, TEST_SIGNATURE_SECRET, testKeys} from '../../fixtures/vonage-test-keys';
-import {CallbackReceiver, givenClientToken, givenRestJwt, verifySignedCallback} from './emulator.fixtures';
+import {givenOtherPrivateKeyPem, TEST_API_KEY, TEST_API_SECRET, TEST_APPLICATION_ID, TEST_SIGNATURE_SECRET} from '../../fixtures/vonage-test-keys';
+import {CallbackReceiver, givenClientToken, givenRestJwt, verifySignedCallback, givenEmulator} from './emulator.fixtures';
 
 describe('VonageVideoEmulator: REST auth, sessions, participants, callbacks (integration)', () => {
   let emulator: VonageVideoEmulator;
@@ -11,14 +11,7 @@ describe('VonageVideoEmulator: REST auth, sessions, participants, callbacks (int
 
   beforeEach(async () => {
     receiver = new CallbackReceiver();
-    emulator = new VonageVideoEmulator({
-      applicationId: TEST_APPLICATION_ID,
-      applicationPublicKeyPem: testKeys().publicKeyPem,
-      apiKey: TEST_API_KEY,
-      apiSecret: TEST_API_SECRET,
-      signatureSecret: TEST_SIGNATURE_SECRET,
-      callbackUrl: await receiver.start(),
-    });
+    emulator = givenEmulator(await receiver.start());
     url = await emulator.start();
   });
   afterEach(async () => {
