@@ -74,3 +74,16 @@ export type ArchiveStorageFactory = (config: StorageTargetConfig) => ArchiveStor
 export function archiveObjectKey(applicationId: string, archiveId: string, outputMode: 'composed' | 'individual'): string {
   return `${applicationId}/${archiveId}/${outputMode === 'individual' ? 'archive.zip' : 'archive.mp4'}`;
 }
+
+/**
+ * An endpoint as it may appear in an error message: without user info or query
+ * string, which could hold a key or a SAS token pasted with the URL.
+ */
+export function endpointForMessages(endpoint: string): string {
+  try {
+    const url = new URL(endpoint);
+    return `${url.protocol}//${url.host}${url.pathname === '/' ? '' : url.pathname}`;
+  } catch {
+    return '(invalid endpoint URL)';
+  }
+}
