@@ -6,7 +6,7 @@ import {RestExplorerBindings, RestExplorerComponent} from '@loopback/rest-explor
 import type {ServiceConfig} from './config/service-config';
 import {installAuth} from './auth/install-auth';
 import {bindServiceDependencies, ServiceDependencyOverrides} from './bindings';
-import {ConfigBindings, LoggingBindings} from './keys';
+import {LoggingBindings} from './keys';
 import {describeError} from './logging/logger';
 import {errorMappingMiddleware} from './middleware/error-mapping.middleware';
 import {requestLogMiddleware} from './middleware/request-log.middleware';
@@ -67,9 +67,5 @@ export class VideoConferencingApplication extends BootMixin(RepositoryMixin(Rest
     this.configure(RestExplorerBindings.COMPONENT).to({path: '/explorer'});
     this.component(RestExplorerComponent);
     keepStatelessBindingsSingleton(this);
-  }
-
-  get serviceConfig(): ServiceConfig {
-    return this.getSync(ConfigBindings.SERVICE_CONFIG);
   }
 }

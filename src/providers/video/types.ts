@@ -3,11 +3,7 @@
  * Only neutral types cross it: Vonage shapes stay under `vonage/`.
  */
 
-/** Extension point name; implementations are bound with tag `{name}`. */
-export const VIDEO_PROVIDER_EXTENSION_POINT = 'video-providers';
-
 export type ParticipantRole = 'publisher' | 'subscriber' | 'moderator' | 'publisheronly';
-export const PARTICIPANT_ROLES: readonly ParticipantRole[] = ['publisher', 'subscriber', 'moderator', 'publisheronly'];
 
 export interface CreateSessionOptions {
   /** Record every session automatically (routed media only). */
