@@ -1,7 +1,7 @@
 import {inject} from '@loopback/core';
 import type {Pool, PoolClient} from 'pg';
 import {PgDataSource} from '../datasources/pg.datasource';
-import type {StorageFallback, StorageType} from '../providers/storage/types';
+import {archiveObjectKey, StorageFallback, StorageType} from '../providers/storage/types';
 
 /** The stored target: settings in clear, credentials only as ciphertext. */
 export interface StoredStorageTarget {
@@ -35,6 +35,25 @@ export class StorageTargetRepository {
       modifiedBy: (row.modified_by as string | null) ?? null,
       modifiedOn: row.modified_on as Date,
     };
+  }
+
+  /** The configured target's type; credentials stay sealed. */
+  async currentType(runner: Pool | PoolClient = this.dataSource.pool): Promise<StorageType | null> {
+    const result = await runner.query('SELECT type FROM storage_targets WHERE scope = $1', [SCOPE]);
+    return (result.rows[0] as {type: StorageType} | undefined)?.type ?? null;
+  }
+
+  /**
+   * Where an archive the provider reports as `uploaded` lies: the configured target's
+   * type and the object key Vonage writes (provider-facts §A7). Nothing for other statuses.
+   */
+  async uploadLocation(
+    runner: Pool | PoolClient,
+    applicationId: string,
+    archive: {id: string; status: string; outputMode: 'composed' | 'individual'},
+  ): Promise<{uploadTarget: StorageType | null; storageKey: string | null}> {
+    if (archive.status !== 'uploaded') return {uploadTarget: null, storageKey: null};
+    return {uploadTarget: await this.currentType(runner), storageKey: archiveObjectKey(applicationId, archive.id, archive.outputMode)};
   }
 
   async save(target: Omit<StoredStorageTarget, 'modifiedOn'>): Promise<void> {

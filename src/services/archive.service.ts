@@ -5,10 +5,10 @@ import {ArchiveNotFoundError} from '../errors/domain-errors';
 import {ConfigBindings, LoggingBindings, VideoBindings, ServiceBindings} from '../keys';
 import type {Logger} from '../logging/logger';
 import {describeError} from '../logging/logger';
-import {archiveObjectKey} from '../providers/storage/types';
 import type {ArchiveStatus, ProviderArchive, VideoProvider} from '../providers/video/types';
 import {ArchiveFilter, ArchiveRecord, ArchiveRepository} from '../repositories/archive.repository';
 import {MeetingRepository} from '../repositories/meeting.repository';
+import {StorageTargetRepository} from '../repositories/storage-target.repository';
 import {StorageTargetService} from './storage-target.service';
 
 export interface ArchiveView {
@@ -45,6 +45,7 @@ export class ArchiveService {
   constructor(
     @repository(ArchiveRepository) private readonly archives: ArchiveRepository,
     @repository(MeetingRepository) private readonly meetings: MeetingRepository,
+    @repository(StorageTargetRepository) private readonly targetRecords: StorageTargetRepository,
     @inject(ServiceBindings.STORAGE_TARGET) private readonly storageTargets: StorageTargetService,
     @inject(VideoBindings.PROVIDER) private readonly provider: VideoProvider,
     @inject(ConfigBindings.SERVICE_CONFIG) private readonly config: ServiceConfig,
@@ -105,12 +106,9 @@ export class ArchiveService {
   }
 
   private async store(meetingId: number, archive: ProviderArchive): Promise<void> {
-    const uploaded = archive.status === 'uploaded';
-    const target = uploaded ? await this.storageTargets.current().catch(() => null) : null;
-    await this.archives.upsert(this.meetings.dataSource.pool, meetingId, archive.sessionId, archive, {
-      uploadTarget: target?.type ?? null,
-      storageKey: uploaded ? archiveObjectKey(this.provider.applicationId, archive.id, archive.outputMode) : null,
-    });
+    const pool = this.meetings.dataSource.pool;
+    const location = await this.targetRecords.uploadLocation(pool, this.provider.applicationId, archive);
+    await this.archives.upsert(pool, meetingId, archive.sessionId, archive, location);
   }
 
   private async downloadLink(record: ArchiveRecord): Promise<{downloadUrl: string | null; downloadUrlExpiresAt: string | null}> {

@@ -6,7 +6,6 @@ import {ConfigBindings, LoggingBindings, UtilBindings, VideoBindings} from '../k
 import type {ServiceConfig} from '../config/service-config';
 import type {Clock} from '../utils/clock';
 import type {Logger} from '../logging/logger';
-import {archiveObjectKey} from '../providers/storage/types';
 import type {VideoProvider} from '../providers/video/types';
 import {ReceivedVideoEvent, STREAM_ENDS_KEEPING_CONNECTION, VideoEvent} from '../providers/video/video-event';
 import {ArchiveRepository} from '../repositories/archive.repository';
@@ -131,14 +130,7 @@ export class VideoEventService {
 
   private async archiveChanged(client: PoolClient, meetingId: number, event: Extract<VideoEvent, {type: 'archive.status'}>): Promise<WebhookOutcome> {
     const {archive} = event;
-    let storage: {uploadTarget: string | null; storageKey: string | null} = {uploadTarget: null, storageKey: null};
-    if (archive.status === 'uploaded') {
-      const target = await this.storageTargets.get(client);
-      storage = {
-        uploadTarget: target?.type ?? null,
-        storageKey: archiveObjectKey(this.provider.applicationId, archive.id, archive.outputMode),
-      };
-    }
+    const storage = await this.storageTargets.uploadLocation(client, this.provider.applicationId, archive);
     const changed = await this.archives.upsert(client, meetingId, event.sessionId, archive, storage);
     if (!changed) return 'stale';
     await client.query(
