@@ -33,6 +33,8 @@ export interface StorageTargetSaved {
 /** Probes, stores (credentials encrypted) and applies the archive upload target. */
 @injectable({scope: BindingScope.SINGLETON})
 export class StorageTargetService {
+  private cached?: {sealed: string; storage: ArchiveStorage};
+
   constructor(
     @repository(StorageTargetRepository) private readonly targets: StorageTargetRepository,
     @repository(AuditLogRepository) private readonly audit: AuditLogRepository,
@@ -68,21 +70,27 @@ export class StorageTargetService {
     await this.audit.record({actor, action: 'storage-target.remove', entityType: 'storage-target', entityId: 'default', before: toView(stored)});
   }
 
-  /** The configured target with credentials decrypted, or null. */
-  async current(): Promise<StorageTargetConfig | null> {
+  /**
+   * An adapter for the configured target, or null. The row is read every time (another
+   * replica may have changed it); decryption and the SDK client are reused while the
+   * sealed credentials are the same (every save seals them afresh).
+   */
+  async currentStorage(): Promise<ArchiveStorage | null> {
     const stored = await this.targets.get();
     if (!stored) return null;
+    if (this.cached?.sealed !== stored.secretsCiphertext) {
+      this.cached = {sealed: stored.secretsCiphertext, storage: this.storageFactory(this.unseal(stored))};
+    }
+    return this.cached.storage;
+  }
+
+  private unseal(stored: StoredStorageTarget): StorageTargetConfig {
     try {
       const secrets = this.secretBox.open<Record<string, string>>(stored.secretsCiphertext);
       return {...stored.settings, ...secrets, type: stored.type, fallback: stored.fallback} as StorageTargetConfig;
     } catch (error) {
       throw new DependencyUnavailableError('The stored storage credentials cannot be decrypted: check STORAGE_ENCRYPTION_KEY', {cause: error});
     }
-  }
-
-  async currentStorage(): Promise<ArchiveStorage | null> {
-    const target = await this.current();
-    return target ? this.storageFactory(target) : null;
   }
 }
 
