@@ -1,9 +1,9 @@
 import {BlobServiceClient, StorageSharedKeyCredential} from '@azure/storage-blob';
 import {expect} from '@loopback/testlab';
-import {randomBytes} from 'node:crypto';
 import {AzureBlobArchiveStorage} from '../../../providers/storage/azure/azure-blob.storage';
 import {createArchiveStorage} from '../../../providers/storage/storage.factory';
-import {archiveObjectKey, AzureTargetConfig, StorageOperationError, StorageProbeError} from '../../../providers/storage/types';
+import {AzureTargetConfig, StorageOperationError, StorageProbeError} from '../../../providers/storage/types';
+import {expectDeleteIsIdempotent, expectRoundTrip} from '../../fixtures/storage-contract';
 import {AzuriteEmulator, closedPort, startAzurite, startSilentServer} from '../../fixtures/storage-emulators';
 
 const CONTAINER = 'archives';
@@ -90,34 +90,17 @@ describe('AzureBlobArchiveStorage against Azurite (integration)', function () {
   });
 
   it('stores an archive, presigns a read-only download of the exact bytes, and deletes it', async () => {
-    const storage = createArchiveStorage(givenTarget());
-    const key = archiveObjectKey('app-1', 'archive-1', 'composed');
-    const bytes = randomBytes(64 * 1024);
-    await storage.putObject(key, bytes, 'video/mp4');
-    expect(await storage.exists(key)).to.be.true();
-
-    const url = await storage.presignDownload(key, 300);
-    expect(url).to.match(/[?&]sp=r(&|$)/);
-    expect(url).to.not.containEql(azurite.accountKey);
-    const download = await fetch(url);
-    expect(download.status).to.equal(200);
-    expect(download.headers.get('content-type')).to.equal('video/mp4');
-    expect(Buffer.from(await download.arrayBuffer()).equals(bytes)).to.be.true();
-    // Read-only: the same URL cannot overwrite the archive.
-    const overwrite = await fetch(url, {method: 'PUT', body: 'x', headers: {'x-ms-blob-type': 'BlockBlob'}});
-    expect(overwrite.status).to.equal(403);
-
-    await storage.deleteObject(key);
-    expect(await storage.exists(key)).to.be.false();
+    await expectRoundTrip(createArchiveStorage(givenTarget()), async url => {
+      expect(url).to.match(/[?&]sp=r(&|$)/);
+      expect(url).to.not.containEql(azurite.accountKey);
+      // Read-only: the same URL cannot overwrite the archive.
+      const overwrite = await fetch(url, {method: 'PUT', body: 'x', headers: {'x-ms-blob-type': 'BlockBlob'}});
+      expect(overwrite.status).to.equal(403);
+    });
   });
 
   it('deletes a blob that is already gone without error', async () => {
-    const storage = createArchiveStorage(givenTarget());
-    const key = archiveObjectKey('app-1', 'archive-2', 'individual');
-    await storage.putObject(key, Buffer.from('zip'), 'application/zip');
-    await storage.deleteObject(key);
-    await storage.deleteObject(key);
-    expect(await storage.exists(key)).to.be.false();
+    await expectDeleteIsIdempotent(createArchiveStorage(givenTarget()));
   });
 
   it('reports a failed operation after the target was accepted as StorageOperationError', async () => {
