@@ -14,7 +14,9 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<VideoC
   const config = loadServiceConfig(env);
   const logger = createLogger(config.logLevel);
   const runtime = await prepareRuntime(config, logger);
-  const app = new VideoConferencingApplication({serviceConfig: runtime.config, overrides: {logger}});
+  // Signals are handled below, not by LoopBack's own listener: it re-raises the signal once the app
+  // has stopped, killing the process before local mode's database and emulator are stopped.
+  const app = new VideoConferencingApplication({serviceConfig: runtime.config, overrides: {logger}, shutdown: {signals: []}});
   try {
     await app.boot();
     await app.start();

