@@ -9,6 +9,10 @@ import {REQUEST_BODY_PARSER_TAG, RestApplication, RestBindings} from '@loopback/
  */
 export function keepStatelessBindingsSingleton(app: RestApplication): void {
   const server = app.restServer;
+  // A singleton resolves its injections where it is bound (the application), but LoopBack binds the
+  // parser options (body size limits) on its server: copy them up, or the parsers fall back to defaults.
+  const parserOptions = server.getSync(RestBindings.REQUEST_BODY_PARSER_OPTIONS, {optional: true});
+  if (parserOptions) app.bind(RestBindings.REQUEST_BODY_PARSER_OPTIONS).to(parserOptions);
   server.getBinding(RestBindings.REQUEST_BODY_PARSER).inScope(BindingScope.SINGLETON);
   for (const binding of server.findByTag(REQUEST_BODY_PARSER_TAG)) binding.inScope(BindingScope.SINGLETON);
   for (const binding of app.find(b => b.providerConstructor === AuthorizationInterceptor)) binding.inScope(BindingScope.SINGLETON);
