@@ -1,16 +1,19 @@
 import {BootMixin} from '@loopback/boot';
-import {ApplicationConfig, CoreBindings} from '@loopback/core';
+import {ApplicationConfig, BindingScope, CoreBindings, createBindingFromClass} from '@loopback/core';
 import {RepositoryMixin} from '@loopback/repository';
 import {Request, RestApplication, RestBindings} from '@loopback/rest';
 import {RestExplorerBindings, RestExplorerComponent} from '@loopback/rest-explorer';
 import type {ServiceConfig} from './config/service-config';
 import {installAuth} from './auth/install-auth';
 import {bindServiceDependencies, ServiceDependencyOverrides} from './bindings';
-import {LoggingBindings} from './keys';
+import {HttpBindings, LoggingBindings} from './keys';
 import {describeError} from './logging/logger';
 import {errorMappingMiddleware} from './middleware/error-mapping.middleware';
 import {requestLogMiddleware} from './middleware/request-log.middleware';
 import {BearerSecuritySpecEnhancer} from './auth/bearer-security.spec-enhancer';
+import type {HotRoute} from './rest/hot-route-lane';
+import {HOT_ROUTES} from './rest/hot-routes';
+import {HttpEntryServer} from './rest/http-entry.server';
 import {QuietTrieRouter} from './rest/quiet-trie.router';
 import {keepStatelessBindingsSingleton} from './rest/stateless-scopes';
 
@@ -18,6 +21,8 @@ export interface VideoConferencingOptions extends ApplicationConfig {
   serviceConfig: ServiceConfig;
   /** Replacements for default dependencies (tests, local mode). */
   overrides?: ServiceDependencyOverrides;
+  /** Routes served by the lean lane; tests pass `[]` to compare with LoopBack's full sequence. */
+  hotRoutes?: readonly HotRoute[];
 }
 
 /** Components, middleware and boot options; no logic of its own. */
@@ -27,9 +32,9 @@ export class VideoConferencingApplication extends BootMixin(RepositoryMixin(Rest
     super({
       ...options,
       rest: {
-        port: serviceConfig.port,
-        host: serviceConfig.host,
-        gracePeriodForClose: 10000,
+        // HttpEntryServer listens and hands LoopBack every request the hot lane does not take.
+        listenOnStart: false,
+        expressSettings: {'x-powered-by': false},
         openApiSpec: {setServersFromRequest: true},
         requestBodyParser: {json: {limit: '256kb'}, raw: {limit: '1mb'}},
         cors: {origin: true, exposedHeaders: ['X-Total-Count', 'X-Request-Id'], maxAge: 86400},
@@ -44,8 +49,8 @@ export class VideoConferencingApplication extends BootMixin(RepositoryMixin(Rest
       services: {dirs: ['services'], extensions: ['.service.js'], nested: true},
     };
 
-    // Database first, then the job queue that uses it, then the HTTP server; stop in reverse.
-    this.bind(CoreBindings.LIFE_CYCLE_OBSERVER_OPTIONS).to({orderedGroups: ['datasource', 'jobs', 'server'], parallel: false});
+    // Database first, then the job queue that uses it, then the routes, then the socket; stop in reverse.
+    this.bind(CoreBindings.LIFE_CYCLE_OBSERVER_OPTIONS).to({orderedGroups: ['datasource', 'jobs', 'server', 'http'], parallel: false});
     bindServiceDependencies(this, serviceConfig, options.overrides ?? {});
     this.bind(RestBindings.ROUTER).toClass(QuietTrieRouter);
     const logger = this.getSync(LoggingBindings.LOGGER);
@@ -67,5 +72,16 @@ export class VideoConferencingApplication extends BootMixin(RepositoryMixin(Rest
     this.configure(RestExplorerBindings.COMPONENT).to({path: '/explorer'});
     this.component(RestExplorerComponent);
     keepStatelessBindingsSingleton(this);
+    this.bind(HttpBindings.HOT_ROUTES).to(options.hotRoutes ?? HOT_ROUTES);
+    this.add(createBindingFromClass(HttpEntryServer, {key: HttpBindings.ENTRY_SERVER, defaultScope: BindingScope.SINGLETON}));
+  }
+
+  /** `http://host:port` once started. */
+  get url(): string | undefined {
+    return this.getSync(HttpBindings.ENTRY_SERVER).url;
+  }
+
+  get port(): number | undefined {
+    return this.getSync(HttpBindings.ENTRY_SERVER).port;
   }
 }

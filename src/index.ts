@@ -1,5 +1,4 @@
 import './runtime-tuning';
-import type {AddressInfo} from 'node:net';
 import {VideoConferencingApplication} from './application';
 import {loadDotEnv} from './config/load-dotenv';
 import {ConfigError, loadServiceConfig} from './config/service-config';
@@ -24,9 +23,9 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<VideoC
     await runtime.stop();
     throw error;
   }
-  const url = app.restServer.url ?? `http://127.0.0.1:${runtime.config.port}`;
+  const url = app.url ?? `http://127.0.0.1:${runtime.config.port}`;
   // Callbacks from the local emulator go over IPv4 loopback whatever interface we bound.
-  const port = (app.restServer.httpServer?.address as AddressInfo | undefined)?.port ?? runtime.config.port;
+  const port = app.port ?? runtime.config.port;
   runtime.onListening(`http://127.0.0.1:${port}`);
   logger.info('service listening', {url, explorer: `${url}/explorer`});
 

@@ -9,6 +9,8 @@ import type {CallbackVerifier} from './webhooks/callback-verifier';
 import type {JobQueue} from './jobs/job-queue';
 import type {Authorizer} from '@loopback/authorization';
 import type {Clock} from './utils/clock';
+import type {HotRoute} from './rest/hot-route-lane';
+import type {HttpEntryServer} from './rest/http-entry.server';
 import type {MeetingEndService} from './services/meeting-end.service';
 import type {ArchivePurgeService} from './services/archive-purge.service';
 import type {StorageTargetService} from './services/storage-target.service';
@@ -53,6 +55,12 @@ export namespace ServiceBindings {
   export const STORAGE_TARGET = BindingKey.create<StorageTargetService>('services.StorageTargetService');
   export const ARCHIVE = BindingKey.create<ArchiveService>('services.ArchiveService');
   export const VIDEO_EVENTS = BindingKey.create<VideoEventService>('services.VideoEventService');
+}
+
+export namespace HttpBindings {
+  /** The listening server: hot routes in the lean lane, the rest through LoopBack. */
+  export const ENTRY_SERVER = BindingKey.create<HttpEntryServer>('http.entry-server');
+  export const HOT_ROUTES = BindingKey.create<readonly HotRoute[]>('http.hot-routes');
 }
 
 export namespace JobBindings {

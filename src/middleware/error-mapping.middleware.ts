@@ -1,4 +1,4 @@
-import {Middleware, HttpErrors} from '@loopback/rest';
+import {HttpErrors, Middleware, Response} from '@loopback/rest';
 import {ERROR_CODE_STATUS, GENERIC_MESSAGES} from '../errors/error-codes';
 import type {Logger} from '../logging/logger';
 import {describeError} from '../logging/logger';
@@ -12,11 +12,16 @@ export function errorMappingMiddleware(logger: Logger): Middleware {
     try {
       return await next();
     } catch (error) {
-      const mapped = toHttpError(error, logger);
-      if ((mapped as {statusCode?: number}).statusCode === 401) context.response.setHeader('WWW-Authenticate', 'Bearer');
-      throw mapped;
+      throw mapErrorForResponse(error, context.response, logger);
     }
   };
+}
+
+/** The error to answer with; a 401 also tells the client which scheme to use (also used by the hot lane). */
+export function mapErrorForResponse(error: unknown, response: Response, logger: Logger): unknown {
+  const mapped = toHttpError(error, logger);
+  if ((mapped as {statusCode?: number}).statusCode === 401) response.setHeader('WWW-Authenticate', 'Bearer');
+  return mapped;
 }
 
 export function toHttpError(error: unknown, logger: Logger): unknown {

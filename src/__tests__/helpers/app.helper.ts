@@ -1,4 +1,4 @@
-import {Client, createRestAppClient} from '@loopback/testlab';
+import {Client, supertest} from '@loopback/testlab';
 import {createPublicKey} from 'node:crypto';
 import {VideoConferencingApplication} from '../../application';
 import type {ServiceConfig} from '../../config/service-config';
@@ -6,6 +6,7 @@ import {VonageVideoEmulator} from '../../emulator';
 import {ServiceDependencyOverrides} from '../../bindings';
 import {createLogger} from '../../logging/logger';
 import {createArchiveStorage} from '../../providers/storage/storage.factory';
+import type {HotRoute} from '../../rest/hot-route-lane';
 import {TEST_DATABASE, ensureTestDatabase} from '../fixtures/postgres';
 import {TEST_API_KEY, TEST_API_SECRET, TEST_APPLICATION_ID, TEST_SIGNATURE_SECRET, testKeys} from '../fixtures/vonage-test-keys';
 import {TEST_JWT_ISSUER, TEST_JWT_SECRET} from './auth.helper';
@@ -59,7 +60,7 @@ export function givenServiceConfig(vonageUrl: string, change: (config: ServiceCo
  * Vonage emulator that checks our RS256 auth as Vonage does.
  */
 export async function setupApplication(
-  options: {configure?: (config: ServiceConfig) => void; overrides?: ServiceDependencyOverrides} = {},
+  options: {configure?: (config: ServiceConfig) => void; overrides?: ServiceDependencyOverrides; hotRoutes?: readonly HotRoute[]} = {},
 ): Promise<TestApp> {
   await ensureTestDatabase();
   const emulator = new VonageVideoEmulator({
@@ -75,14 +76,21 @@ export async function setupApplication(
   const app = new VideoConferencingApplication({
     serviceConfig: config,
     overrides: {logger: createLogger('silent'), jobPollingIntervalSeconds: 0.5, ...options.overrides},
+    hotRoutes: options.hotRoutes,
   });
-  await app.boot();
-  await app.start();
-  const url = app.restServer.url!;
+  try {
+    await app.boot();
+    await app.start();
+  } catch (error) {
+    await app.stop().catch(() => undefined);
+    await emulator.stop();
+    throw error;
+  }
+  const url = app.url!;
   emulator.setCallbackUrl(`${url}/webhooks/session`);
   return {
     app,
-    client: createRestAppClient(app),
+    client: supertest(url),
     emulator,
     config,
     url,

@@ -1,0 +1,218 @@
+import {AuthenticationStrategy, getAuthenticateMetadata} from '@loopback/authentication';
+import {getAuthorizationMetadata} from '@loopback/authorization';
+import {BindingScope, Constructor, describeInjectedArguments} from '@loopback/core';
+import {FindRoute, getControllerSpec, ParseParams, Reject, Request, Response, RestBindings, RestServer, Send} from '@loopback/rest';
+import {SecurityBindings, UserProfile} from '@loopback/security';
+import type {IncomingMessage, ServerResponse} from 'node:http';
+import {assertPermitted} from '../auth/permission.authorizer';
+import type {Logger} from '../logging/logger';
+import {mapErrorForResponse} from '../middleware/error-mapping.middleware';
+import {logRequest} from '../middleware/request-log.middleware';
+
+/** A controller method answered by the hot lane instead of the full LoopBack sequence. */
+export interface HotRoute {
+  controller: Constructor<object>;
+  method: string;
+}
+
+type ArgumentSource = {kind: 'operation'} | {kind: 'user'} | {kind: 'request'} | {kind: 'response'};
+
+interface PreparedRoute {
+  pattern: RegExp;
+  verb: string;
+  operationName: string;
+  controllerName: string;
+  instance: Record<string, (...args: unknown[]) => Promise<unknown>>;
+  method: string;
+  strategy?: AuthenticationStrategy;
+  permissions: readonly string[];
+  argumentSources: ArgumentSource[];
+}
+
+export interface HotRouteLaneDeps {
+  logger: Logger;
+  /** The registered LoopBack authentication strategies, by name. */
+  strategies: ReadonlyMap<string, AuthenticationStrategy>;
+  /** The same connect-style CORS handler LoopBack runs first in its sequence. */
+  cors: (request: IncomingMessage, response: ServerResponse, next: (error?: unknown) => void) => void;
+}
+
+/**
+ * Answers the hottest routes (join tokens, provider callbacks) without LoopBack's
+ * per-request context, middleware chain and interceptor machinery, which cost more
+ * than the work itself (bench/README.md). Every rule still comes from the one place
+ * LoopBack reads it: the route, parameters and body schema from the controller's
+ * OpenAPI decorators, `@authenticate`/`@authorize` metadata, LoopBack's own body
+ * parser, validator, result writer and error writer, and our request log and error
+ * mapping. Only singleton controllers qualify, so nothing is instantiated per request.
+ */
+export class HotRouteLane {
+  private constructor(
+    private readonly routes: PreparedRoute[],
+    private readonly expressPrototypes: {request: object; response: object},
+    private readonly findRoute: FindRoute,
+    private readonly parseParams: ParseParams,
+    private readonly send: Send,
+    private readonly reject: Reject,
+    private readonly deps: HotRouteLaneDeps,
+  ) {}
+
+  /** Resolves everything once; throws at start-up if a declared route cannot be served this way. */
+  static async create(server: RestServer, declared: readonly HotRoute[], deps: HotRouteLaneDeps): Promise<HotRouteLane> {
+    const routes: PreparedRoute[] = [];
+    for (const route of declared) routes.push(await prepare(server, route, deps.strategies));
+    // LoopBack's request handler is its Express application, which carries the prototypes.
+    const express = server.requestHandler as unknown as {request: object; response: object};
+    return new HotRouteLane(
+      routes,
+      {request: express.request, response: express.response},
+      // The FIND_ROUTE action wants a request context; the handler it delegates to does not.
+      await server.get(RestBindings.HANDLER).then(handler => (request: Request) => handler.findRoute(request)),
+      await server.get(RestBindings.SequenceActions.PARSE_PARAMS),
+      await server.get(RestBindings.SequenceActions.SEND),
+      await server.get(RestBindings.SequenceActions.REJECT),
+      deps,
+    );
+  }
+
+  /** Takes the request if it is for a hot route (true), else leaves it untouched (false). */
+  tryHandle(request: IncomingMessage, response: ServerResponse): boolean {
+    const url = request.url ?? '';
+    const queryAt = url.indexOf('?');
+    const path = queryAt === -1 ? url : url.slice(0, queryAt);
+    const method = request.method ?? '';
+    const route = this.routes.find(candidate => candidate.verb === method && candidate.pattern.test(path));
+    if (!route) return false;
+    const http = this.asExpress(request, response);
+    this.serve(route, http).catch(error => {
+      // Only reached if writing the error itself failed: the response cannot be trusted any more.
+      this.deps.logger.error('hot route failed to answer', {path, error: (error as Error).message});
+      response.destroy();
+    });
+    return true;
+  }
+
+  /** The request and response LoopBack's parsers and writers expect, as Express's own `init` makes them. */
+  private asExpress(request: IncomingMessage, response: ServerResponse): {request: Request; response: Response} {
+    Object.setPrototypeOf(request, this.expressPrototypes.request);
+    Object.setPrototypeOf(response, this.expressPrototypes.response);
+    const expressRequest = request as unknown as Request;
+    const expressResponse = response as unknown as Response;
+    expressRequest.res = expressResponse;
+    expressResponse.req = expressRequest;
+    expressResponse.locals = Object.create(null) as Record<string, unknown>;
+    return {request: expressRequest, response: expressResponse};
+  }
+
+  private async serve(route: PreparedRoute, http: {request: Request; response: Response}): Promise<void> {
+    const {request, response} = http;
+    try {
+      logRequest(this.deps.logger, request, response);
+      await new Promise<void>((resolve, reject) => this.deps.cors(request, response, error => (error ? reject(error) : resolve())));
+      const resolved = this.findRoute(request);
+      const spec = resolved.spec as {'x-operation-name'?: string; 'x-controller-name'?: string};
+      if (spec['x-operation-name'] !== route.operationName || spec['x-controller-name'] !== route.controllerName) {
+        throw new Error(`hot lane resolved ${request.method} ${request.path} to an unexpected route`);
+      }
+      const user = route.strategy ? await authenticate(route.strategy, request) : undefined;
+      const operationArgs = await this.parseParams(request, resolved);
+      if (route.permissions.length > 0) assertPermitted(user, route.permissions);
+      const args = argumentsFor(route, operationArgs, {request, response, user});
+      const result = await route.instance[route.method](...args);
+      this.send(response, result);
+    } catch (error) {
+      this.reject(http, mapErrorForResponse(error, response, this.deps.logger) as Error);
+    }
+  }
+}
+
+async function authenticate(strategy: AuthenticationStrategy, request: Request): Promise<UserProfile> {
+  const user = await strategy.authenticate(request);
+  // Redirecting strategies need LoopBack's sequence; ours answers a user or throws.
+  if (!user || 'targetLocation' in user) throw Object.assign(new Error('The request is not authenticated'), {statusCode: 401});
+  return user as UserProfile;
+}
+
+async function prepare(server: RestServer, route: HotRoute, strategies: ReadonlyMap<string, AuthenticationStrategy>): Promise<PreparedRoute> {
+  const name = `${route.controller.name}.${route.method}`;
+  const operation = findOperation(route);
+  if (!operation) throw new Error(`hot route ${name}: no OpenAPI operation declared`);
+  const bindingKey = `controllers.${route.controller.name}`;
+  const binding = server.getBinding(bindingKey);
+  if (binding.scope !== BindingScope.SINGLETON) throw new Error(`hot route ${name}: the controller must be a singleton`);
+
+  const authentication = getAuthenticateMetadata(route.controller, route.method) ?? [];
+  const strategyNames = authentication.flatMap(entry => (entry.skip ? [] : entry.strategy));
+  if (strategyNames.length > 1) throw new Error(`hot route ${name}: at most one authentication strategy is supported`);
+  const strategy = strategyNames.length === 1 ? strategies.get(strategyNames[0]) : undefined;
+  if (strategyNames.length === 1 && !strategy) throw new Error(`hot route ${name}: strategy ${strategyNames[0]} is not registered`);
+  const authorization = getAuthorizationMetadata(route.controller.prototype, route.method);
+  if (authorization && (authorization.allowedRoles || authorization.deniedRoles || authorization.voters || authorization.resource)) {
+    throw new Error(`hot route ${name}: only @authorize({scopes}) is supported`);
+  }
+
+  const prototype = route.controller.prototype as Record<string, (...args: unknown[]) => unknown>;
+  const injections = describeInjectedArguments(prototype, route.method);
+  const argumentSources: ArgumentSource[] = [];
+  for (let index = 0; index < prototype[route.method].length; index++) {
+    const injection = injections[index];
+    if (!injection) {
+      argumentSources.push({kind: 'operation'});
+      continue;
+    }
+    const key = String(injection.bindingSelector);
+    if (key === SecurityBindings.USER.key) argumentSources.push({kind: 'user'});
+    else if (key === RestBindings.Http.REQUEST.key) argumentSources.push({kind: 'request'});
+    else if (key === RestBindings.Http.RESPONSE.key) argumentSources.push({kind: 'response'});
+    else throw new Error(`hot route ${name}: cannot inject ${key} without a request context`);
+  }
+
+  return {
+    pattern: pathPattern(operation.path),
+    verb: operation.verb.toUpperCase(),
+    operationName: route.method,
+    controllerName: route.controller.name,
+    instance: (await server.get(bindingKey)) as PreparedRoute['instance'],
+    method: route.method,
+    strategy,
+    permissions: authorization?.skip ? [] : (authorization?.scopes ?? []),
+    argumentSources,
+  };
+}
+
+/** Where the controller's decorators put the method. */
+function findOperation(route: HotRoute): {verb: string; path: string} | undefined {
+  const paths = getControllerSpec(route.controller).paths ?? {};
+  for (const [path, operations] of Object.entries(paths)) {
+    for (const [verb, operation] of Object.entries(operations as Record<string, {'x-operation-name'?: string}>)) {
+      if (operation['x-operation-name'] === route.method) return {verb, path};
+    }
+  }
+  return undefined;
+}
+
+/** `/session/{meetingLinkId}/token` → one path segment per template variable. */
+export function pathPattern(template: string): RegExp {
+  const source = template
+    .split(/(\{[^}]+\})/)
+    .map(part => (part.startsWith('{') ? '[^/]+' : part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
+    .join('');
+  return new RegExp(`^${source}$`);
+}
+
+/** Operation arguments fill the positions nothing is injected into, in order, as LoopBack's `invokeMethod` does. */
+function argumentsFor(route: PreparedRoute, operationArgs: unknown[], http: {request: Request; response: Response; user?: UserProfile}): unknown[] {
+  let next = 0;
+  return route.argumentSources.map(source => {
+    switch (source.kind) {
+      case 'operation':
+        return operationArgs[next++];
+      case 'user':
+        return http.user;
+      case 'request':
+        return http.request;
+      case 'response':
+        return http.response;
+    }
+  });
+}

@@ -1,0 +1,13 @@
+import {MeetingTokenController} from '../controllers/meeting-token.controller';
+import {WebhookController} from '../controllers/webhook.controller';
+import type {HotRoute} from './hot-route-lane';
+
+/**
+ * The routes that take the bulk of the traffic at the top of the hour: join tokens
+ * for every participant and several provider callbacks per participant.
+ */
+export const HOT_ROUTES: readonly HotRoute[] = [
+  {controller: MeetingTokenController, method: 'issue'},
+  {controller: WebhookController, method: 'session'},
+  {controller: WebhookController, method: 'archive'},
+];

@@ -1,0 +1,71 @@
+import {AuthenticationBindings, AuthenticationStrategy} from '@loopback/authentication';
+import {CoreBindings, CoreTags, inject, lifeCycleObserver, LifeCycleObserver} from '@loopback/core';
+import {HttpServer} from '@loopback/http-server';
+import {RestApplication} from '@loopback/rest';
+import cors from 'cors';
+import type {ServiceConfig} from '../config/service-config';
+import {ConfigBindings, HttpBindings, LoggingBindings} from '../keys';
+import type {Logger} from '../logging/logger';
+import {HotRoute, HotRouteLane} from './hot-route-lane';
+
+/** How long in-flight requests may finish after a stop before their sockets are closed. */
+export const GRACE_PERIOD_FOR_CLOSE_MS = 10_000;
+
+/**
+ * The one listening socket. Hot routes go to the lean lane, everything else to
+ * LoopBack's own request handler (its REST server is configured not to listen).
+ * Starts after LoopBack's server has its routes, stops first so in-flight requests
+ * drain while the database and job queue are still up.
+ */
+@lifeCycleObserver('http')
+export class HttpEntryServer implements LifeCycleObserver {
+  private server?: HttpServer;
+
+  constructor(
+    @inject(CoreBindings.APPLICATION_INSTANCE) private readonly app: RestApplication,
+    @inject(ConfigBindings.SERVICE_CONFIG) private readonly config: ServiceConfig,
+    @inject(LoggingBindings.LOGGER) private readonly logger: Logger,
+    @inject(HttpBindings.HOT_ROUTES) private readonly hotRoutes: readonly HotRoute[],
+  ) {}
+
+  async start(): Promise<void> {
+    const restServer = this.app.restServer;
+    const lane = await HotRouteLane.create(restServer, this.hotRoutes, {
+      logger: this.logger,
+      strategies: await this.authenticationStrategies(),
+      cors: cors(restServer.config.cors),
+    });
+    const loopback = restServer.requestHandler;
+    this.server = new HttpServer(
+      (request, response) => {
+        if (!lane.tryHandle(request, response)) loopback(request, response);
+      },
+      {port: this.config.port, host: this.config.host, gracePeriodForClose: GRACE_PERIOD_FOR_CLOSE_MS},
+    );
+    await this.server.start();
+  }
+
+  async stop(): Promise<void> {
+    await this.server?.stop();
+    this.server = undefined;
+  }
+
+  /** `http://host:port` while listening. */
+  get url(): string | undefined {
+    return this.server?.listening ? this.server.url : undefined;
+  }
+
+  get port(): number | undefined {
+    return this.server?.listening ? this.server.port : undefined;
+  }
+
+  private async authenticationStrategies(): Promise<Map<string, AuthenticationStrategy>> {
+    const bindings = this.app.findByTag({[CoreTags.EXTENSION_FOR]: AuthenticationBindings.AUTHENTICATION_STRATEGY_EXTENSION_POINT_NAME});
+    const strategies = new Map<string, AuthenticationStrategy>();
+    for (const binding of bindings) {
+      const strategy = await this.app.get<AuthenticationStrategy>(binding.key);
+      strategies.set(strategy.name, strategy);
+    }
+    return strategies;
+  }
+}
