@@ -1,5 +1,5 @@
 import {BindingScope, inject, injectable, service} from '@loopback/core';
-import {param, post, requestBody, RequestBodyObject, Response, RestBindings} from '@loopback/rest';
+import {post, Request, requestBody, RequestBodyObject, Response, RestBindings} from '@loopback/rest';
 import {LoggingBindings, WebhookBindings} from '../keys';
 import type {Logger} from '../logging/logger';
 import {mapVonageCallback} from '../providers/video/vonage/vonage-callback.mapper';
@@ -13,7 +13,9 @@ import {WebhookVerificationError} from '../webhooks/webhook-verification.error';
  */
 const RAW_BODY: RequestBodyObject = {
   required: true,
-  description: 'Vonage session-monitoring or archive callback (JSON), signed in the Authorization header',
+  // The Authorization header is read from the request, not declared as a parameter: the verifier is
+  // its only judge, and LoopBack's per-parameter validation would cost time on every callback.
+  description: 'Vonage session-monitoring or archive callback (JSON), signed in the Authorization header (HS256 JWT)',
   content: {'application/json': {'x-parser': 'raw'}},
 };
 
@@ -29,19 +31,19 @@ export class WebhookController {
   @post('/webhooks/session', {responses: {'204': {description: 'Accepted (also for duplicates and unknown sessions)'}}})
   async session(
     @requestBody(RAW_BODY) body: Buffer,
+    @inject(RestBindings.Http.REQUEST) request: Request,
     @inject(RestBindings.Http.RESPONSE) response: Response,
-    @param.header.string('authorization') authorization?: string,
   ): Promise<void> {
-    await this.receive(body, authorization, response);
+    await this.receive(body, request.headers.authorization, response);
   }
 
   @post('/webhooks/archive', {responses: {'204': {description: 'Accepted'}}})
   async archive(
     @requestBody(RAW_BODY) body: Buffer,
+    @inject(RestBindings.Http.REQUEST) request: Request,
     @inject(RestBindings.Http.RESPONSE) response: Response,
-    @param.header.string('authorization') authorization?: string,
   ): Promise<void> {
-    await this.receive(body, authorization, response);
+    await this.receive(body, request.headers.authorization, response);
   }
 
   private async receive(body: Buffer, authorization: string | undefined, response: Response): Promise<void> {
