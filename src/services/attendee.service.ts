@@ -13,8 +13,8 @@ export class AttendeeService {
   ) {}
 
   async list(meetingLink: string, query: {active?: boolean; limit: number; offset: number}): Promise<{total: number; items: AttendeeRow[]}> {
-    const meeting = await this.meetings.findByLink(meetingLink);
-    if (!meeting) throw new MeetingNotFoundError(meetingLink);
-    return this.attendees.list({meetingId: meeting.id!, ...query});
+    const meetingId = await this.meetings.findIdByLink(meetingLink);
+    if (meetingId === null) throw new MeetingNotFoundError(meetingLink);
+    return this.attendees.list({meetingId, ...query});
   }
 }
