@@ -1,17 +1,15 @@
 import http from 'node:http';
 import {Pool} from 'pg';
-import {withTransaction} from '../src/db/transaction';
 import {PgDataSource} from '../src/datasources/pg.datasource';
 import {mapVonageCallback} from '../src/providers/video/vonage/vonage-callback.mapper';
 import {AttendeeRepository} from '../src/repositories/attendee.repository';
-import {WebhookEventRepository} from '../src/repositories/webhook-event.repository';
 import {decodeConnectionData} from '../src/services/connection-data';
 import {CallbackVerifier} from '../src/webhooks/callback-verifier';
 
 /**
  * The ceiling for `webhook`: no framework. Verifies the HS256 signature and
- * payload hash, then runs the service's own SQL (dedupe claim, per-attendee lock,
- * connection fact, presence rebuild) in one transaction. The meeting id is given, as
+ * payload hash, then runs the service's own SQL: the one call that claims the
+ * callback, locks the attendee, records the connection fact and rebuilds presence. The meeting id is given, as
  * the service finds it in its session cache after the first callback.
  * Env: PORT, SIGNATURE_SECRET, MEETING_ID, PG_* (connection), PG_SCHEMA.
  */
@@ -24,7 +22,6 @@ const pool = new Pool({
   options: `-c search_path=${process.env.PG_SCHEMA}`,
 });
 const dataSource = {pool} as unknown as PgDataSource;
-const events = new WebhookEventRepository(dataSource);
 const attendees = new AttendeeRepository(dataSource);
 const verifier = new CallbackVerifier({secrets: [process.env.SIGNATURE_SECRET!], toleranceSeconds: 300, allowUnsigned: false});
 const meetingId = Number(process.env.MEETING_ID);
@@ -49,11 +46,15 @@ async function handle(body: Buffer, authorization: string | undefined): Promise<
   if (event.type !== 'connection.created' && event.type !== 'connection.destroyed') return;
   const identity = decodeConnectionData(event.connectionData);
   if (!identity) return;
-  await withTransaction(pool, async client => {
-    if (!(await events.claim(client, {dedupeKey, eventType: event.type, sessionId: event.sessionId, payload: JSON.parse(body.toString())}))) return;
-    await attendees.lockAttendee(client, meetingId, identity.attendee);
-    if (event.type === 'connection.created') await attendees.recordConnected(client, meetingId, event.connectionId, identity.attendee, event.occurredAt);
-    else await attendees.recordDisconnected(client, meetingId, event.connectionId, identity.attendee, event.occurredAt, event.reason);
-    await attendees.refreshPresence(client, meetingId, identity.attendee, undefined);
-  });
+  await attendees.recordConnectionEvent(
+    {dedupeKey, eventType: event.type, sessionId: event.sessionId, payload: JSON.parse(body.toString())},
+    {
+      meetingId,
+      attendee: identity.attendee,
+      connectionId: event.connectionId,
+      connected: event.type === 'connection.created',
+      at: event.occurredAt,
+      reason: event.type === 'connection.destroyed' ? event.reason : null,
+    },
+  );
 }

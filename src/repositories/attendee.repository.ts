@@ -1,6 +1,7 @@
 import {inject} from '@loopback/core';
-import type {PoolClient} from 'pg';
+import type {Pool, PoolClient} from 'pg';
 import {PgDataSource} from '../datasources/pg.datasource';
+import type {CallbackClaim} from './webhook-event.repository';
 
 export interface AttendeeRow {
   attendee: string;
@@ -9,6 +10,18 @@ export interface AttendeeRow {
   leftAt: Date | null;
   isPresent: boolean;
   extMetadata: unknown;
+}
+
+/** One connection appearing (`connected`) or going away, for one attendee of one meeting. */
+export interface ConnectionFact {
+  meetingId: number;
+  attendee: string;
+  connectionId: string;
+  connected: boolean;
+  at: Date;
+  reason: string | null;
+  /** Replaces the attendee's metadata when given. */
+  extMetadata?: unknown;
 }
 
 export interface AttendeeQuery {
@@ -31,31 +44,8 @@ export class AttendeeRepository {
     await client.query({name: 'vcs-lock-attendee', text: 'SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', values: [`attendee:${meetingId}:${attendee}`]});
   }
 
-  async recordConnected(client: PoolClient, meetingId: number, connectionId: string, attendee: string, connectedAt: Date): Promise<void> {
-    await client.query({
-      name: 'vcs-connection-seen',
-      text: `INSERT INTO attendee_connections (session_detail_id, connection_id, attendee, connected_at)
-       VALUES ($1, $2, $3, $4)
-       ON CONFLICT (session_detail_id, connection_id) DO UPDATE
-         SET connected_at = LEAST(COALESCE(attendee_connections.connected_at, EXCLUDED.connected_at), EXCLUDED.connected_at)`,
-      values: [meetingId, connectionId, attendee, connectedAt],
-    });
-  }
-
-  async recordDisconnected(client: PoolClient, meetingId: number, connectionId: string, attendee: string, at: Date, reason: string | null): Promise<void> {
-    await client.query({
-      name: 'vcs-connection-gone',
-      text: `INSERT INTO attendee_connections (session_detail_id, connection_id, attendee, disconnected_at, disconnect_reason)
-       VALUES ($1, $2, $3, $4, $5)
-       ON CONFLICT (session_detail_id, connection_id) DO UPDATE
-         SET disconnected_at = GREATEST(COALESCE(attendee_connections.disconnected_at, EXCLUDED.disconnected_at), EXCLUDED.disconnected_at),
-             disconnect_reason = COALESCE(attendee_connections.disconnect_reason, EXCLUDED.disconnect_reason)`,
-      values: [meetingId, connectionId, attendee, at, reason],
-    });
-  }
-
   /** The attendee a known connection belongs to (callbacks without connection data). */
-  async attendeeOfConnection(client: PoolClient, meetingId: number, connectionId: string): Promise<string | null> {
+  async attendeeOfConnection(client: PoolClient | Pool, meetingId: number, connectionId: string): Promise<string | null> {
     const result = await client.query('SELECT attendee FROM attendee_connections WHERE session_detail_id = $1 AND connection_id = $2', [meetingId, connectionId]);
     return (result.rows[0] as {attendee: string} | undefined)?.attendee ?? null;
   }
@@ -64,19 +54,35 @@ export class AttendeeRepository {
   async refreshPresence(client: PoolClient, meetingId: number, attendee: string, extMetadata: unknown): Promise<void> {
     await client.query({
       name: 'vcs-refresh-presence',
-      text: `INSERT INTO session_attendees AS sa (session_detail_id, attendee, connection_ids, is_present, joined_at, left_at, ext_metadata)
-       SELECT $1, $2, c.live, cardinality(c.live) > 0, c.first_join,
-              CASE WHEN cardinality(c.live) = 0 THEN c.last_leave END, $3::jsonb
-         FROM (SELECT COALESCE(array_agg(connection_id ORDER BY connected_at, connection_id)
-                        FILTER (WHERE connected_at IS NOT NULL AND disconnected_at IS NULL), '{}') AS live,
-                      min(connected_at) AS first_join, max(disconnected_at) AS last_leave
-                 FROM attendee_connections WHERE session_detail_id = $1 AND attendee = $2) c
-       ON CONFLICT (session_detail_id, attendee) DO UPDATE
-         SET connection_ids = EXCLUDED.connection_ids, is_present = EXCLUDED.is_present,
-             joined_at = EXCLUDED.joined_at, left_at = EXCLUDED.left_at,
-             ext_metadata = COALESCE(EXCLUDED.ext_metadata, sa.ext_metadata), modified_on = now()`,
+      text: 'SELECT refresh_attendee_presence($1, $2, $3::jsonb)',
       values: [meetingId, attendee, extMetadata === undefined ? null : JSON.stringify(extMetadata)],
     });
+  }
+
+  /**
+   * Claims a connection callback, records its fact and rebuilds the attendee's presence
+   * in one round trip and one transaction (migration `connection-callback-function`).
+   * False when another delivery already claimed the callback.
+   */
+  async recordConnectionEvent(claim: CallbackClaim, fact: ConnectionFact): Promise<boolean> {
+    const result = await this.dataSource.pool.query({
+      name: 'vcs-record-connection-event',
+      text: 'SELECT record_connection_event($1, $2, $3, $4::jsonb, $5, $6, $7, $8, $9, $10, $11::jsonb) AS claimed',
+      values: [
+        claim.dedupeKey,
+        claim.eventType,
+        claim.sessionId,
+        JSON.stringify(claim.payload),
+        fact.meetingId,
+        fact.attendee,
+        fact.connectionId,
+        fact.connected,
+        fact.at,
+        fact.reason,
+        fact.extMetadata === undefined ? null : JSON.stringify(fact.extMetadata),
+      ],
+    });
+    return (result.rows[0] as {claimed: boolean}).claimed;
   }
 
   async attendeesWithOpenConnections(client: PoolClient, meetingId: number): Promise<string[]> {

@@ -9,7 +9,7 @@ import type {Logger} from '../logging/logger';
 import type {VideoProvider} from '../providers/video/types';
 import {ReceivedVideoEvent, STREAM_ENDS_KEEPING_CONNECTION, VideoEvent} from '../providers/video/video-event';
 import {ArchiveRepository} from '../repositories/archive.repository';
-import {AttendeeRepository} from '../repositories/attendee.repository';
+import {AttendeeRepository, ConnectionFact} from '../repositories/attendee.repository';
 import {StorageTargetRepository} from '../repositories/storage-target.repository';
 import {WebhookEventRepository, WebhookOutcome} from '../repositories/webhook-event.repository';
 import {decodeConnectionData} from './connection-data';
@@ -62,27 +62,63 @@ export class VideoEventService {
         return 'unknown_session';
       }
     }
+    const claim = {dedupeKey, eventType: eventTypeName(event), sessionId: event.sessionId, payload};
+    const fact = meeting ? await this.connectionFact(meeting.id, event) : undefined;
+    if (fact) return (await this.attendees.recordConnectionEvent(claim, fact)) ? 'processed' : 'duplicate';
+    if (fact === null) return (await this.events.claim(pool, claim, 'unknown_attendee')) ? 'unknown_attendee' : 'duplicate';
     return withTransaction(pool, async client => {
-      const claimed = await this.events.claim(client, {dedupeKey, eventType: eventTypeName(event), sessionId: event.sessionId, payload});
-      if (!claimed) return 'duplicate';
+      if (!(await this.events.claim(client, claim))) return 'duplicate';
       const outcome = meeting ? await this.apply(client, meeting, event) : 'not_supported';
       if (outcome !== 'processed') await this.events.setOutcome(client, dedupeKey, outcome);
       return outcome;
     });
   }
 
-  private async apply(client: PoolClient, meeting: MeetingRef, event: VideoEvent): Promise<WebhookOutcome> {
+  /**
+   * The fact a connection callback records (one round trip, see AttendeeRepository);
+   * null when no attendee of ours can be named; undefined for every other event.
+   */
+  private async connectionFact(meetingId: number, event: VideoEvent): Promise<ConnectionFact | null | undefined> {
     switch (event.type) {
       case 'connection.created':
-        return this.connectionSeen(client, meeting.id, event.connectionId, event.connectionData, event.occurredAt);
-      case 'stream.created':
-        return this.connectionSeen(client, meeting.id, event.connectionId, event.connectionData, event.connectedAt);
-      case 'connection.destroyed':
-        return this.connectionGone(client, meeting.id, event.connectionId, event.connectionData, event.occurredAt, event.reason);
+      case 'stream.created': {
+        const identity = decodeConnectionData(event.connectionData);
+        if (!identity) {
+          this.logger.warn('connection without an attendee identity from this service: ignored', {connectionId: event.connectionId});
+          return null;
+        }
+        const at = event.type === 'stream.created' ? event.connectedAt : event.occurredAt;
+        const extMetadata = identity.data === undefined ? undefined : {data: identity.data};
+        return {meetingId, attendee: identity.attendee, connectionId: event.connectionId, connected: true, at, reason: null, extMetadata};
+      }
       case 'stream.destroyed':
         // Unpublishing is not leaving: the connection stays up.
-        if (event.reason !== null && STREAM_ENDS_KEEPING_CONNECTION.includes(event.reason)) return 'processed';
-        return this.connectionGone(client, meeting.id, event.connectionId, event.connectionData, event.occurredAt, event.reason);
+        if (event.reason !== null && STREAM_ENDS_KEEPING_CONNECTION.includes(event.reason)) return undefined;
+        return this.connectionGoneFact(meetingId, event);
+      case 'connection.destroyed':
+        return this.connectionGoneFact(meetingId, event);
+      default:
+        return undefined;
+    }
+  }
+
+  private async connectionGoneFact(
+    meetingId: number,
+    event: Extract<VideoEvent, {type: 'stream.destroyed' | 'connection.destroyed'}>,
+  ): Promise<ConnectionFact | null> {
+    // Without connection data, the connection's earlier callback names the attendee.
+    const attendee =
+      decodeConnectionData(event.connectionData)?.attendee ?? (await this.attendees.attendeeOfConnection(this.events.dataSource.pool, meetingId, event.connectionId));
+    if (!attendee) return null;
+    return {meetingId, attendee, connectionId: event.connectionId, connected: false, at: event.occurredAt, reason: event.reason};
+  }
+
+  /** Events other than connection facts, inside the claim's transaction. */
+  private async apply(client: PoolClient, meeting: MeetingRef, event: VideoEvent): Promise<WebhookOutcome> {
+    switch (event.type) {
+      case 'stream.destroyed':
+        // Reached only for stream ends that keep the connection (see connectionFact).
+        return 'processed';
       case 'session.destroyed': {
         // Lock in a fixed order before touching rows, as connection events do, so the two never deadlock.
         const affected = (await this.attendees.attendeesWithOpenConnections(client, meeting.id)).sort();
@@ -98,34 +134,6 @@ export class VideoEventService {
       default:
         return 'not_supported';
     }
-  }
-
-  private async connectionSeen(client: PoolClient, meetingId: number, connectionId: string, data: string | null, at: Date): Promise<WebhookOutcome> {
-    const identity = decodeConnectionData(data);
-    if (!identity) {
-      this.logger.warn('connection without an attendee identity from this service: ignored', {connectionId});
-      return 'unknown_attendee';
-    }
-    await this.attendees.lockAttendee(client, meetingId, identity.attendee);
-    await this.attendees.recordConnected(client, meetingId, connectionId, identity.attendee, at);
-    await this.attendees.refreshPresence(client, meetingId, identity.attendee, identity.data === undefined ? undefined : {data: identity.data});
-    return 'processed';
-  }
-
-  private async connectionGone(
-    client: PoolClient,
-    meetingId: number,
-    connectionId: string,
-    data: string | null,
-    at: Date,
-    reason: string | null,
-  ): Promise<WebhookOutcome> {
-    const attendee = decodeConnectionData(data)?.attendee ?? (await this.attendees.attendeeOfConnection(client, meetingId, connectionId));
-    if (!attendee) return 'unknown_attendee';
-    await this.attendees.lockAttendee(client, meetingId, attendee);
-    await this.attendees.recordDisconnected(client, meetingId, connectionId, attendee, at, reason);
-    await this.attendees.refreshPresence(client, meetingId, attendee, undefined);
-    return 'processed';
   }
 
   private async archiveChanged(client: PoolClient, meetingId: number, event: Extract<VideoEvent, {type: 'archive.status'}>): Promise<WebhookOutcome> {

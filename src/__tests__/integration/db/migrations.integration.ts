@@ -28,9 +28,12 @@ describe('SQL migrations (integration)', () => {
       'video_session_details',
       'webhook_events',
     ]);
+    const routines = `SELECT routine_name FROM information_schema.routines WHERE routine_schema = 'vcs_migration_check' ORDER BY routine_name`;
+    expect((await queryTestDatabase<{routine_name: string}>(routines)).map(r => r.routine_name)).to.eql(['record_connection_event', 'refresh_attendee_presence']);
     await migrateDown(scratch, applied.length);
     const left = await queryTestDatabase(`SELECT table_name FROM information_schema.tables WHERE table_schema = 'vcs_migration_check' AND table_name <> 'pgmigrations'`);
     expect(left).to.have.length(0);
+    expect(await queryTestDatabase(routines)).to.have.length(0);
   });
 
   it('leave deleted_on empty on live rows and enforce one attendee row per meeting', async () => {
