@@ -132,6 +132,34 @@ describe('Vonage callbacks: verified, idempotent presence and archives (acceptan
       expect((await attendees()).items[0]).to.containEql({isPresent: false});
     });
 
+    it('records a connection this service did not label as unknown_attendee, once, changing no presence', async () => {
+      const payload = connectionCreated(meeting.sessionId, 'c1', 'written by another app', T0);
+      await post(payload).expect(204);
+      await post(payload).expect(204);
+      expect(await queryTestDatabase<{outcome: string}>('SELECT outcome FROM webhook_events')).to.eql([{outcome: 'unknown_attendee'}]);
+      expect((await attendees()).total).to.equal(0);
+    });
+
+    it('names the leaving attendee from the earlier join when the leave carries no connection data', async () => {
+      await post(connectionCreated(meeting.sessionId, 'c1', alice, T0)).expect(204);
+      await post(connectionDestroyed(meeting.sessionId, 'c1', '', T0 + 1000)).expect(204);
+      expect((await attendees()).items[0]).to.containEql({attendee: 'alice', isPresent: false, leftAt: new Date(T0 + 1000).toISOString()});
+      await post(connectionDestroyed(meeting.sessionId, 'c9', '', T0 + 2000)).expect(204);
+      const outcomes = await queryTestDatabase<{outcome: string}>(`SELECT outcome FROM webhook_events ORDER BY id`);
+      expect(outcomes.map(o => o.outcome)).to.eql(['processed', 'processed', 'unknown_attendee']);
+    });
+
+    it('closes every open connection when the session is destroyed', async () => {
+      await post(connectionCreated(meeting.sessionId, 'c1', alice, T0)).expect(204);
+      await post(connectionCreated(meeting.sessionId, 'c2', bob, T0 + 100)).expect(204);
+      await post({sessionId: meeting.sessionId, projectId: 'p', event: 'sessionDestroyed', reason: 'clientDisconnected', timestamp: T0 + 5000}).expect(204);
+      const {items} = await attendees();
+      expect(items.map(i => [i.attendee, i.isPresent, i.leftAt])).to.eql([
+        ['alice', false, new Date(T0 + 5000).toISOString()],
+        ['bob', false, new Date(T0 + 5000).toISOString()],
+      ]);
+    });
+
     it('ignores sessions this service did not create, storing nothing', async () => {
       await post(connectionCreated('2_MX4some-other-session', 'c1', alice, T0)).expect(204);
       expect(await queryTestDatabase('SELECT id FROM webhook_events')).to.have.length(0);
