@@ -10,6 +10,7 @@ import {AuthBindings, ConfigBindings, JobBindings, LoggingBindings, StorageBindi
 import {createLogger, Logger} from './logging/logger';
 import {createArchiveStorage} from './providers/storage/storage.factory';
 import type {ArchiveStorageFactory} from './providers/storage/types';
+import {VideoProviderObserver} from './providers/video/video-provider.observer';
 import {createVideoProvider} from './providers/video/video-provider.registry';
 import type {VideoProvider} from './providers/video/types';
 import {Clock, systemClock} from './utils/clock';
@@ -38,6 +39,7 @@ export function bindServiceDependencies(app: Application, config: ServiceConfig,
 
   const provider = overrides.videoProvider ?? createVideoProvider(config);
   app.bind(VideoBindings.PROVIDER).to(provider);
+  app.lifeCycleObserver(VideoProviderObserver);
   app.bind(StorageBindings.STORAGE_FACTORY).to(overrides.storageFactory ?? createArchiveStorage);
   if (config.storage.encryptionKey) {
     app.bind(StorageBindings.SECRET_BOX).to(new SecretBox(config.storage.encryptionKey));

@@ -67,6 +67,8 @@ export interface ServiceConfig {
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
   /** Worker processes for the HTTP server (1 = no cluster). */
   workers: number;
+  /** Threads per process that sign join tokens (0 = on the event loop). */
+  tokenSigningThreads: number;
   database: DatabaseConfig;
   auth: AuthConfig;
   videoProvider: string;
@@ -141,6 +143,7 @@ export function loadServiceConfig(env: NodeJS.ProcessEnv): ServiceConfig {
     dataDir,
     logLevel: read.oneOf('LOG_LEVEL', LOG_LEVELS) ?? 'info',
     workers: read.integer('WORKERS', {min: 1, max: 64}) ?? 1,
+    tokenSigningThreads: read.integer('TOKEN_SIGNING_THREADS', {min: 0, max: 64}) ?? 0,
     database,
     auth,
     videoProvider,

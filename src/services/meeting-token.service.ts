@@ -57,7 +57,7 @@ export class MeetingTokenService {
     if (role === 'moderator' && meeting.createdBy !== caller.id && !caller.permissions.includes(Permission.ModerateMeeting)) {
       throw new PermissionDeniedError(`Only the meeting's creator or a holder of ${Permission.ModerateMeeting} can join as moderator`);
     }
-    const token = this.provider.generateClientToken(meeting.sessionId, {
+    const token = await this.provider.generateClientToken(meeting.sessionId, {
       role,
       expiresAt,
       connectionData: encodeConnectionData({attendee: caller.id, data: request.data}),

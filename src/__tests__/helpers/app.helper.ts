@@ -32,6 +32,7 @@ export function givenServiceConfig(vonageUrl: string, change: (config: ServiceCo
     dataDir: '/tmp/vcs-test-data',
     logLevel: 'silent',
     workers: 1,
+    tokenSigningThreads: 0,
     database: {...TEST_DATABASE},
     auth: {algorithm: 'HS256', secret: TEST_JWT_SECRET, issuer: TEST_JWT_ISSUER},
     videoProvider: 'vonage',

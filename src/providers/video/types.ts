@@ -97,8 +97,8 @@ export interface VideoProvider {
   readonly applicationId: string;
 
   createSession(options: CreateSessionOptions): Promise<ProviderSession>;
-  /** Pure and synchronous: signs locally, no network. */
-  generateClientToken(sessionId: string, options: ClientTokenOptions): string;
+  /** Signs locally, no network (possibly on another thread, hence the promise). */
+  generateClientToken(sessionId: string, options: ClientTokenOptions): Promise<string>;
   listConnections(sessionId: string): Promise<ProviderConnection[]>;
   /** Succeeds when the connection is already gone. */
   disconnect(sessionId: string, connectionId: string): Promise<void>;
@@ -110,4 +110,7 @@ export interface VideoProvider {
   deleteArchive(archiveId: string): Promise<void>;
 
   applyStorageTarget(target: ProviderStorageTarget | null): Promise<StorageTargetApplyResult>;
+
+  /** Releases threads or connections the provider holds; called once when the service stops. */
+  close?(): Promise<void>;
 }

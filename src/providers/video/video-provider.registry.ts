@@ -8,7 +8,7 @@ type ProviderFactory = (config: ServiceConfig) => VideoProvider;
 const VIDEO_PROVIDERS: Readonly<Record<string, ProviderFactory>> = {
   vonage: config => {
     if (!config.vonage) throw new ConfigError('VONAGE_APPLICATION_ID', 'is required for VIDEO_PROVIDER=vonage');
-    return new VonageVideoProvider(config.vonage);
+    return new VonageVideoProvider({...config.vonage, signingThreads: config.tokenSigningThreads});
   },
 };
 

@@ -42,7 +42,7 @@ describe('VonageVideoProvider against the emulator (integration)', () => {
   /** A session with one publisher connected through the emulator, as a browser would join. */
   async function givenSessionWithParticipant(provider: VonageVideoProvider): Promise<{sessionId: string; connectionId: string}> {
     const {sessionId} = await provider.createSession(routed);
-    const token = provider.generateClientToken(sessionId, {role: 'publisher', expiresAt: new Date(Date.now() + 60_000), connectionData: 'vcs1:a'});
+    const token = await provider.generateClientToken(sessionId, {role: 'publisher', expiresAt: new Date(Date.now() + 60_000), connectionData: 'vcs1:a'});
     const {connectionId} = await control('/_emulator/participants', {token});
     return {sessionId, connectionId: connectionId as string};
   }

@@ -22,6 +22,13 @@ describe('loadServiceConfig (unit)', () => {
     expect(config.auth.algorithm).to.equal('HS256');
     expect(config.webhooks.toleranceSeconds).to.equal(300);
     expect(config.timeToStartMinutes).to.equal(10);
+    expect(config.workers).to.equal(1);
+    expect(config.tokenSigningThreads).to.equal(0);
+  });
+
+  it('reads the cluster and signing-thread settings', () => {
+    const config = loadServiceConfig({WORKERS: '4', TOKEN_SIGNING_THREADS: '2'});
+    expect(config).to.containEql({workers: 4, tokenSigningThreads: 2});
   });
 
   it('reads an external database, a schema and several signature secrets', () => {
@@ -41,6 +48,8 @@ describe('loadServiceConfig (unit)', () => {
     expectConfigError({VONAGE_APPLICATION_ID: 'app', VONAGE_PRIVATE_KEY: '/no/such/key.pem'}, 'VONAGE_PRIVATE_KEY');
     expectConfigError({STORAGE_ENCRYPTION_KEY: 'abcd'}, 'STORAGE_ENCRYPTION_KEY');
     expectConfigError({VIDEO_PROVIDER: 'zoom'}, 'VIDEO_PROVIDER');
+    expectConfigError({TOKEN_SIGNING_THREADS: '-1'}, 'TOKEN_SIGNING_THREADS');
+    expectConfigError({TOKEN_SIGNING_THREADS: 'two'}, 'TOKEN_SIGNING_THREADS');
   });
 
   it('refuses production without real dependencies', () => {

@@ -1,6 +1,10 @@
 import {createPrivateKey, KeyObject, randomUUID} from 'node:crypto';
-import jwt from 'jsonwebtoken';
+import jwt, {SignOptions} from 'jsonwebtoken';
+import {JwtSigningPool} from '../../../crypto/jwt-signing-pool';
 import type {ClientTokenOptions} from '../types';
+
+/** The header the SDK writes. */
+const SIGN_OPTIONS: SignOptions = {algorithm: 'RS256', header: {typ: 'JWT', alg: 'RS256'}};
 
 /**
  * Signs Vonage Video client tokens with exactly the claims, claim order and
@@ -11,19 +15,39 @@ import type {ClientTokenOptions} from '../types';
  *
  * One deliberate difference: an `expiresAt` in the past is kept (the token is
  * simply expired) where the SDK silently substitutes now + 15 minutes.
+ *
+ * With `signingThreads` > 0, `signOffLoop` signs on worker threads (JwtSigningPool).
  */
 export class VonageClientTokenSigner {
   private readonly key: KeyObject;
+  private readonly pool?: JwtSigningPool;
 
   constructor(
     private readonly applicationId: string,
     privateKeyPem: string,
+    signingThreads = 0,
   ) {
     this.key = createPrivateKey(privateKeyPem);
+    if (signingThreads > 0) this.pool = new JwtSigningPool({privateKeyPem, signOptions: SIGN_OPTIONS}, signingThreads);
   }
 
   /** @param nowMs clock used for `iat`, in milliseconds (tests pin it). */
   sign(sessionId: string, options: ClientTokenOptions, nowMs = Date.now()): string {
+    return jwt.sign(this.claims(sessionId, options, nowMs), this.key, SIGN_OPTIONS);
+  }
+
+  /** The same token, signed on a worker thread when the signer has any (else on the event loop). */
+  async signOffLoop(sessionId: string, options: ClientTokenOptions, nowMs = Date.now()): Promise<string> {
+    if (!this.pool) return this.sign(sessionId, options, nowMs);
+    return this.pool.sign(this.claims(sessionId, options, nowMs));
+  }
+
+  /** Stops the signing threads, if any. */
+  async close(): Promise<void> {
+    await this.pool?.close();
+  }
+
+  private claims(sessionId: string, options: ClientTokenOptions, nowMs: number): Record<string, unknown> {
     const claims: Record<string, unknown> = {
       scope: 'session.connect',
       session_id: sessionId,
@@ -38,6 +62,6 @@ export class VonageClientTokenSigner {
     claims.jti = randomUUID();
     claims.iat = Math.floor(nowMs / 1000);
     claims.application_id = this.applicationId;
-    return jwt.sign(claims, this.key, {algorithm: 'RS256', header: {typ: 'JWT', alg: 'RS256'}});
+    return claims;
   }
 }

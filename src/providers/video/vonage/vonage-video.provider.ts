@@ -46,7 +46,7 @@ export class VonageVideoProvider implements VideoProvider {
       videoHost: options.videoHost,
       timeout: options.timeoutMs,
     });
-    this.tokens = new VonageClientTokenSigner(options.applicationId, options.privateKeyPem);
+    this.tokens = new VonageClientTokenSigner(options.applicationId, options.privateKeyPem, options.signingThreads ?? 0);
     if (options.apiKey && options.apiSecret) {
       this.storageTarget = new VonageStorageTargetClient(options.apiHost, options.apiKey, options.apiSecret, options.timeoutMs);
     }
@@ -64,9 +64,13 @@ export class VonageVideoProvider implements VideoProvider {
     return {sessionId: sessionIdFromCreateReply(reply.data)};
   }
 
-  /** Hot path: local RS256 signing with the key parsed once (see VonageClientTokenSigner). */
-  generateClientToken(sessionId: string, options: ClientTokenOptions): string {
-    return this.tokens.sign(sessionId, options);
+  /** Hot path: local RS256 signing with the key parsed once, on worker threads if configured (see VonageClientTokenSigner). */
+  generateClientToken(sessionId: string, options: ClientTokenOptions): Promise<string> {
+    return this.tokens.signOffLoop(sessionId, options);
+  }
+
+  async close(): Promise<void> {
+    await this.tokens.close();
   }
 
   /** An unknown (e.g. expired) session has no connections: 404 answers `[]`. */

@@ -16,6 +16,8 @@ export interface VonageProviderOptions {
   apiSecret?: string;
   /** Timeout of one REST call, in milliseconds. */
   timeoutMs: number;
+  /** Worker threads that sign client tokens; 0 (default) signs on the event loop. */
+  signingThreads?: number;
 }
 
 /**
@@ -38,4 +40,6 @@ export function validateVonageOptions(options: VonageProviderOptions): void {
   }
   if (Boolean(options.apiKey) !== Boolean(options.apiSecret)) throw new Error('Vonage options apiKey and apiSecret must be set together');
   if (!Number.isInteger(options.timeoutMs) || options.timeoutMs <= 0) throw new Error('Vonage option timeoutMs must be a positive whole number of milliseconds');
+  const threads = options.signingThreads ?? 0;
+  if (!Number.isInteger(threads) || threads < 0) throw new Error('Vonage option signingThreads must be a whole number of 0 or more');
 }

@@ -83,16 +83,40 @@ describe('Vonage client tokens (unit)', () => {
     expect(() => verify(other.sign(SESSION_ID, givenOptions(), NOW_MS))).to.throw(/invalid signature/);
   });
 
-  it('is what VonageVideoProvider.generateClientToken returns, signed locally', () => {
-    const provider = new VonageVideoProvider({
-      applicationId: TEST_APPLICATION_ID,
-      privateKeyPem: testKeys().privateKeyPem,
-      videoHost: 'http://127.0.0.1:1',
-      apiHost: 'http://127.0.0.1:1',
-      timeoutMs: 1000,
+  for (const signingThreads of [0, 2]) {
+    it(`is what VonageVideoProvider.generateClientToken returns, signed locally (${signingThreads} signing threads)`, async () => {
+      const provider = new VonageVideoProvider({
+        applicationId: TEST_APPLICATION_ID,
+        privateKeyPem: testKeys().privateKeyPem,
+        videoHost: 'http://127.0.0.1:1',
+        apiHost: 'http://127.0.0.1:1',
+        timeoutMs: 1000,
+        signingThreads,
+      });
+      try {
+        const tokens = await Promise.all(
+          ['a', 'b', 'c'].map(data => provider.generateClientToken(SESSION_ID, givenOptions({role: 'subscriber', expiresAt: new Date(Date.now() + 60_000), connectionData: data}))),
+        );
+        const claims = tokens.map(token => jwt.verify(token, testKeys().publicKeyPem, {algorithms: ['RS256']}) as Record<string, unknown>);
+        expect(claims.map(c => c.connection_data)).to.eql(['a', 'b', 'c']);
+        for (const c of claims) expect(c).to.containEql({session_id: SESSION_ID, role: 'subscriber', application_id: TEST_APPLICATION_ID});
+      } finally {
+        await provider.close();
+      }
     });
-    const token = provider.generateClientToken(SESSION_ID, givenOptions({role: 'subscriber', expiresAt: new Date(Date.now() + 60_000)}));
-    const claims = jwt.verify(token, testKeys().publicKeyPem, {algorithms: ['RS256']}) as Record<string, unknown>;
-    expect(claims).to.containEql({session_id: SESSION_ID, role: 'subscriber', application_id: TEST_APPLICATION_ID});
+  }
+
+  it('signs on worker threads exactly what it signs on the event loop', async () => {
+    const pooled = new VonageClientTokenSigner(TEST_APPLICATION_ID, testKeys().privateKeyPem, 1);
+    try {
+      const onThread = jwt.decode(await pooled.signOffLoop(SESSION_ID, givenOptions(), NOW_MS), {complete: true}) as jwt.Jwt;
+      const onLoop = jwt.decode(signer.sign(SESSION_ID, givenOptions(), NOW_MS), {complete: true}) as jwt.Jwt;
+      expect(onThread.header).to.eql(onLoop.header);
+      const {jti: _a, ...threadClaims} = onThread.payload as Record<string, unknown>;
+      const {jti: _b, ...loopClaims} = onLoop.payload as Record<string, unknown>;
+      expect(threadClaims).to.eql(loopClaims);
+    } finally {
+      await pooled.close();
+    }
   });
 });
