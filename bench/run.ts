@@ -36,12 +36,13 @@ async function main(): Promise<void> {
   const emulatorUrl = await emulator.start();
   const bearer = `Bearer ${jwt.sign({id: 'bench-user', permissions: ALL_PERMISSIONS}, jwtSecret, {algorithm: 'HS256', expiresIn: 3600})}`;
   const port = await freePort();
-  const serviceEnv = (workers: number): Record<string, string> => ({
+  const serviceEnv = (workers: number, signingThreads = 0): Record<string, string> => ({
     NODE_ENV: 'production',
     PORT: String(port),
     HOST: '127.0.0.1',
     LOG_LEVEL: 'warn',
     WORKERS: String(workers),
+    TOKEN_SIGNING_THREADS: String(signingThreads),
     DB_HOST: BENCH_DATABASE.host,
     DB_PORT: String(BENCH_DATABASE.port),
     DB_USER: BENCH_DATABASE.user,
@@ -83,6 +84,12 @@ async function main(): Promise<void> {
   await loadFixed(tokenUrl, {method: 'POST', headers: json, body: '{}', connections: CONNECTIONS, durationSeconds: 3});
   report.scenarios.tokenCluster2 = await loadFixed(tokenUrl, {method: 'POST', headers: json, body: '{}', connections: CONNECTIONS, durationSeconds: SECONDS});
   report.memory.cluster2MiB = residentMiB([service.child.pid!, ...childPids(service.child.pid!)]);
+  await service.stop();
+
+  service = await startService(serviceEnv(1, 1), port);
+  await loadFixed(tokenUrl, {method: 'POST', headers: json, body: '{}', connections: CONNECTIONS, durationSeconds: 3});
+  report.scenarios.tokenSigningThread = await loadFixed(tokenUrl, {method: 'POST', headers: json, body: '{}', connections: CONNECTIONS, durationSeconds: SECONDS});
+  report.memory.signingThreadMiB = residentMiB([service.child.pid!]);
   await service.stop();
 
   const barePort = await freePort();
