@@ -1,6 +1,6 @@
 import {authenticate} from '@loopback/authentication';
 import {authorize} from '@loopback/authorization';
-import {inject, service} from '@loopback/core';
+import {BindingScope, inject, injectable, service} from '@loopback/core';
 import {del, get, param} from '@loopback/rest';
 import {SecurityBindings, UserProfile} from '@loopback/security';
 import {toCaller} from '../auth/caller';
@@ -13,12 +13,13 @@ import {toPage} from './pagination';
 import {ARCHIVE_DETAIL_SCHEMA, ARCHIVE_PAGE_SCHEMA} from './specs/archive.specs';
 import {jsonContent} from './specs/meeting.specs';
 
+/** A singleton, so the hot lane can serve its listing: the caller is injected per call. */
 @authenticate('bearer')
+@injectable({scope: BindingScope.SINGLETON})
 export class ArchiveController {
   constructor(
     @service(ArchiveService) private readonly archives: ArchiveService,
     @service(ArchivePurgeService) private readonly purge: ArchivePurgeService,
-    @inject(SecurityBindings.USER) private readonly user: UserProfile,
   ) {}
 
   @authorize({scopes: [Permission.GetMeetingArchives]})
@@ -45,7 +46,7 @@ export class ArchiveController {
 
   @authorize({scopes: [Permission.DeleteMeetingArchive]})
   @del('/archives/{archiveId}', {responses: {'204': {description: 'Deleted at the provider and from the storage target'}}})
-  async delete(@param.path.string('archiveId') archiveId: string): Promise<void> {
-    await this.purge.delete(archiveId, toCaller(this.user).id);
+  async delete(@param.path.string('archiveId') archiveId: string, @inject(SecurityBindings.USER) user: UserProfile): Promise<void> {
+    await this.purge.delete(archiveId, toCaller(user).id);
   }
 }

@@ -1,6 +1,6 @@
 import {authenticate} from '@loopback/authentication';
 import {authorize} from '@loopback/authorization';
-import {inject, service} from '@loopback/core';
+import {BindingScope, inject, injectable, service} from '@loopback/core';
 import {get, param, Response, RestBindings} from '@loopback/rest';
 import {Permission} from '../auth/permissions';
 import {AttendeeRow} from '../repositories/attendee.repository';
@@ -8,12 +8,11 @@ import {AttendeeService} from '../services/attendee.service';
 import {toOptionalBoolean, toPage} from './pagination';
 import {ATTENDEE_SCHEMA, jsonContent} from './specs/meeting.specs';
 
+/** A singleton, so the hot lane can serve it: the response is injected per call. */
 @authenticate('bearer')
+@injectable({scope: BindingScope.SINGLETON})
 export class AttendeeController {
-  constructor(
-    @service(AttendeeService) private readonly attendees: AttendeeService,
-    @inject(RestBindings.Http.RESPONSE) private readonly response: Response,
-  ) {}
+  constructor(@service(AttendeeService) private readonly attendees: AttendeeService) {}
 
   @authorize({scopes: [Permission.GetMeetingAttendees]})
   @get('/session/{meetingLinkId}/attendees', {
@@ -27,13 +26,14 @@ export class AttendeeController {
   })
   async list(
     @param.path.string('meetingLinkId') meetingLinkId: string,
-    @param.query.string('active', {description: 'true: present now; false: left; absent: all'}) active?: string,
-    @param.query.integer('limit', {description: 'Default 100, at most 1000'}) limit?: number,
-    @param.query.integer('offset') offset?: number,
+    @param.query.string('active', {description: 'true: present now; false: left; absent: all'}) active: string | undefined,
+    @param.query.integer('limit', {description: 'Default 100, at most 1000'}) limit: number | undefined,
+    @param.query.integer('offset') offset: number | undefined,
+    @inject(RestBindings.Http.RESPONSE) response: Response,
   ): Promise<AttendeeRow[]> {
     const page = toPage(limit, offset, {limit: 100, maxLimit: 1000});
     const result = await this.attendees.list(meetingLinkId, {active: toOptionalBoolean('active', active), ...page});
-    this.response.setHeader('X-Total-Count', String(result.total));
+    response.setHeader('X-Total-Count', String(result.total));
     return result.items;
   }
 }

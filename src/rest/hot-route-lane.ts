@@ -49,7 +49,7 @@ export interface HotRouteLaneDeps {
 export class HotRouteLane {
   private constructor(
     private readonly routes: PreparedRoute[],
-    private readonly expressPrototypes: {request: object; response: object},
+    private readonly express: {request: object; response: object; parseQuery: (query: string) => Record<string, unknown>},
     private readonly findRoute: FindRoute,
     private readonly parseParams: ParseParams,
     private readonly send: Send,
@@ -61,11 +61,12 @@ export class HotRouteLane {
   static async create(server: RestServer, declared: readonly HotRoute[], deps: HotRouteLaneDeps): Promise<HotRouteLane> {
     const routes: PreparedRoute[] = [];
     for (const route of declared) routes.push(await prepare(server, route, deps.strategies));
-    // LoopBack's request handler is its Express application, which carries the prototypes.
-    const express = server.requestHandler as unknown as {request: object; response: object};
+    // LoopBack's request handler is its Express application, which carries the prototypes and the query parser.
+    const express = server.requestHandler as unknown as {request: object; response: object; get(setting: string): unknown};
+    const parseQuery = express.get('query parser fn') as ((query: string) => Record<string, unknown>) | undefined;
     return new HotRouteLane(
       routes,
-      {request: express.request, response: express.response},
+      {request: express.request, response: express.response, parseQuery: parseQuery ?? (() => ({}))},
       // The FIND_ROUTE action wants a request context; the handler it delegates to does not.
       await server.get(RestBindings.HANDLER).then(handler => (request: Request) => handler.findRoute(request)),
       await server.get(RestBindings.SequenceActions.PARSE_PARAMS),
@@ -83,7 +84,7 @@ export class HotRouteLane {
     const method = request.method ?? '';
     const route = this.routes.find(candidate => candidate.verb === method && candidate.pattern.test(path));
     if (!route) return false;
-    const http = this.asExpress(request, response);
+    const http = this.asExpress(request, response, queryAt === -1 ? '' : url.slice(queryAt + 1));
     this.serve(route, http).catch(error => {
       // Only reached if writing the error itself failed: the response cannot be trusted any more.
       this.deps.logger.error('hot route failed to answer', {path, error: (error as Error).message});
@@ -92,12 +93,13 @@ export class HotRouteLane {
     return true;
   }
 
-  /** The request and response LoopBack's parsers and writers expect, as Express's own `init` makes them. */
-  private asExpress(request: IncomingMessage, response: ServerResponse): {request: Request; response: Response} {
-    Object.setPrototypeOf(request, this.expressPrototypes.request);
-    Object.setPrototypeOf(response, this.expressPrototypes.response);
+  /** The request and response LoopBack's parsers and writers expect, as Express's `init` and `query` make them. */
+  private asExpress(request: IncomingMessage, response: ServerResponse, query: string): {request: Request; response: Response} {
+    Object.setPrototypeOf(request, this.express.request);
+    Object.setPrototypeOf(response, this.express.response);
     const expressRequest = request as unknown as Request;
     const expressResponse = response as unknown as Response;
+    expressRequest.query = this.express.parseQuery(query) as Request['query'];
     expressRequest.res = expressResponse;
     expressResponse.req = expressRequest;
     expressResponse.locals = Object.create(null) as Record<string, unknown>;

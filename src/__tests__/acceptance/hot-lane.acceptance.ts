@@ -19,7 +19,7 @@ interface Answer {
   headers: Record<string, string | undefined>;
 }
 
-const COMPARED_HEADERS = ['content-type', 'www-authenticate', 'access-control-allow-origin', 'access-control-expose-headers', 'vary', 'x-request-id'];
+const COMPARED_HEADERS = ['content-type', 'x-total-count', 'www-authenticate', 'access-control-allow-origin', 'access-control-expose-headers', 'vary', 'x-request-id'];
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** What a client can see, minus what differs on every call (signatures, timestamps, generated ids). */
@@ -86,6 +86,14 @@ describe('Hot lane: join tokens and callbacks answered as the full LoopBack sequ
         return c.post('/webhooks/session').set('Content-Type', 'application/json').set('Authorization', signed(body)).send(body);
       },
     },
+    {name: 'an attendee page with its total', status: 200, send: c => c.get(`/session/${meeting.code}/attendees?limit=5&offset=0&active=false`).set(admin())},
+    {name: 'an attendee page of an unknown meeting', status: 404, send: c => c.get('/session/nope/attendees').set(admin())},
+    {name: 'an attendee limit out of range', status: 400, send: c => c.get(`/session/${meeting.code}/attendees?limit=0`).set(admin())},
+    {name: 'an attendee limit that is not a number', status: 400, send: c => c.get(`/session/${meeting.code}/attendees?limit=many`).set(admin())},
+    {name: 'attendees without the permission', status: 403, send: c => c.get(`/session/${meeting.code}/attendees`).set(bearer(givenBearerToken({permissions: [Permission.EditMeeting]})))},
+    {name: 'an archive page', status: 200, send: c => c.get('/archives?limit=2&status=available').set(admin())},
+    {name: 'an archive status that does not exist', status: 400, send: c => c.get('/archives?status=lost').set(admin())},
+    {name: 'archives without a bearer token', status: 401, send: c => c.get('/archives')},
     {name: 'a signed archive callback for an unknown session', status: 204, send: c => c.post('/webhooks/archive').set('Content-Type', 'application/json').set('Authorization', signed('{"sessionId":"nope","status":"started","id":"a"}')).send('{"sessionId":"nope","status":"started","id":"a"}')},
   ];
 
@@ -102,9 +110,10 @@ describe('Hot lane: join tokens and callbacks answered as the full LoopBack sequ
   it('leaves every other route, and other verbs on hot paths, to LoopBack', async () => {
     await hot.client.get('/health').expect(200);
     await hot.client.get(`/session/${meeting.code}`).set(admin()).expect(200);
+    await hot.client.get('/archives/no-such-archive').set(admin()).expect(404);
     await hot.client.options(`/session/${meeting.code}/token`).set('Origin', 'https://app.example').set('Access-Control-Request-Method', 'POST').expect(204);
     await hot.client.get('/webhooks/session').expect(404);
-    expect(tryHandle.returnValues).to.eql([false, false, false, false]);
+    expect(tryHandle.returnValues).to.eql([false, false, false, false, false]);
   });
 
   it('refuses to start with a route it cannot serve without a request context', async () => {
