@@ -53,7 +53,7 @@ export function printReport(report: Report): void {
       .map(([label, r, versus]) => `| ${label} | ${r!.requestsPerSecond} | ${r!.p50Ms} | ${r!.p99Ms} | ${r!.non2xx} | ${r!.errors} | ${versus} | ${label.includes('limit') ? '' : (TARGETS[key(label)] ?? '')} |`),
     '',
     `cold start to first /health 200: ${report.coldStartMs} ms`,
-    `resident memory: ${report.memory.afterWarmupMiB} MiB after warm-up, ${report.memory.afterRunMiB} MiB after the run, ${report.memory.afterSecondPassMiB} and ${report.memory.afterThirdPassMiB} MiB after the same load twice more (last pass ${growth(report.memory.afterSecondPassMiB, report.memory.afterThirdPassMiB)}); WORKERS=2 total ${report.memory.cluster2MiB} MiB; TOKEN_SIGNING_THREADS=1 ${report.memory.signingThreadMiB} MiB`,
+    `resident memory: ${report.memory.afterWarmupMiB} MiB after warm-up, ${report.memory.afterRunMiB} MiB after the run, ${report.memory.afterSecondPassMiB} and ${report.memory.afterThirdPassMiB} MiB after the same load twice more (${growth(report.memory.afterRunMiB, report.memory.afterThirdPassMiB)} since the end of the run); WORKERS=2 total ${report.memory.cluster2MiB} MiB; TOKEN_SIGNING_THREADS=1 ${report.memory.signingThreadMiB} MiB`,
   ];
   if (report.webhookCheck) {
     const c = report.webhookCheck;

@@ -78,8 +78,8 @@ async function main(): Promise<void> {
   report.scenarios.archives = await loadFixed(`${api}/archives?limit=50`, {method: 'GET', headers: json, connections: LISTING_CONNECTIONS, durationSeconds: SECONDS});
   report.scenarios.create = await loadFixed(`${api}/session`, {method: 'POST', headers: json, body: '{}', connections: 16, durationSeconds: SECONDS});
   report.memory.afterRunMiB = residentMiB([service.child.pid!]);
-  // Flat memory: the same load twice more (callbacks for new meetings). The heap settles in the first repeat;
-  // a service that keeps something per request still grows in the second.
+  // Flat memory: the same load twice more (callbacks for new meetings). RSS moves with the collector from pass to
+  // pass; a service that keeps something per request ends clearly above where the first run ended.
   const repeatPasses: number[] = [];
   for (let pass = 0; pass < 2; pass++) {
     const passMeeting = await meeting();
