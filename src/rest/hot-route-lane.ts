@@ -38,7 +38,7 @@ export interface HotRouteLaneDeps {
 }
 
 /**
- * Answers the hottest routes (join tokens, provider callbacks) without LoopBack's
+ * Answers the hottest routes (src/rest/hot-routes.ts) without LoopBack's
  * per-request context, middleware chain and interceptor machinery, which cost more
  * than the work itself (bench/README.md). Every rule still comes from the one place
  * LoopBack reads it: the route, parameters and body schema from the controller's
