@@ -71,7 +71,17 @@ export async function startEmbeddedDatabase(dataDir: string, database: string): 
   }
   await server.start();
   await ensureDatabase(port, database);
-  return {host: '127.0.0.1', port, user: USER, password: PASSWORD, database, stop: () => server.stop()};
+  return {
+    host: '127.0.0.1',
+    port,
+    user: USER,
+    password: PASSWORD,
+    database,
+    stop: async () => {
+      await waitForSessionsToEnd(port);
+      await server.stop();
+    },
+  };
 }
 
 async function ensureDatabase(port: number, database: string): Promise<void> {
@@ -82,6 +92,32 @@ async function ensureDatabase(port: number, database: string): Promise<void> {
     if (found.rowCount === 0) await client.query(`CREATE DATABASE "${database.replace(/"/g, '""')}"`);
   } finally {
     await client.end();
+  }
+}
+
+/** How long a stop waits for closed pools' sessions to go before shutting the database down anyway. */
+const SESSION_DRAIN_MS = 3000;
+
+/**
+ * A closed pg pool has sent its sessions their goodbye, but their backends may still be
+ * exiting. Stopping the database under them (a fast shutdown) reports "terminating
+ * connection due to administrator command" to clients that are already gone; waiting
+ * until no other session is left makes the stop quiet.
+ */
+async function waitForSessionsToEnd(port: number): Promise<void> {
+  const deadline = Date.now() + SESSION_DRAIN_MS;
+  const client = new Client({host: '127.0.0.1', port, user: USER, password: PASSWORD, database: 'postgres'});
+  try {
+    await client.connect();
+    for (;;) {
+      const result = await client.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()`);
+      if ((result.rows[0] as {n: number}).n === 0 || Date.now() > deadline) return;
+      await new Promise(resolve => setTimeout(resolve, 20));
+    }
+  } catch {
+    // The database is not answering: nothing to wait for.
+  } finally {
+    await client.end().catch(() => undefined);
   }
 }
 
