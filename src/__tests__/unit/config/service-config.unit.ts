@@ -23,7 +23,7 @@ describe('loadServiceConfig (unit)', () => {
     expect(config.webhooks.toleranceSeconds).to.equal(300);
     expect(config.timeToStartMinutes).to.equal(10);
     expect(config.workers).to.equal(1);
-    expect(config.tokenSigningThreads).to.equal(0);
+    expect(config.tokenSigningThreads).to.equal(1);
   });
 
   it('reads the cluster and signing-thread settings', () => {
