@@ -42,12 +42,12 @@ http
 
 async function handle(body: Buffer, authorization: string | undefined): Promise<void> {
   verifier.verify(body, authorization);
-  const {event, dedupeKey} = mapVonageCallback(body);
+  const {event, dedupeKey, payloadJson} = mapVonageCallback(body);
   if (event.type !== 'connection.created' && event.type !== 'connection.destroyed') return;
   const identity = decodeConnectionData(event.connectionData);
   if (!identity) return;
   await attendees.recordConnectionEvent(
-    {dedupeKey, eventType: event.type, sessionId: event.sessionId, payload: JSON.parse(body.toString())},
+    {dedupeKey, eventType: event.type, sessionId: event.sessionId, payloadJson},
     {
       meetingId,
       attendee: identity.attendee,

@@ -55,7 +55,7 @@ export class WebhookController {
       throw error;
     }
     const received = mapVonageCallback(raw);
-    const outcome = await this.events.handle(received, JSON.parse(raw.toString('utf8')));
+    const outcome = await this.events.handle(received);
     this.logger.debug('callback handled', {event: received.event.type, outcome});
     response.status(204);
   }

@@ -72,7 +72,7 @@ export class AttendeeRepository {
         claim.dedupeKey,
         claim.eventType,
         claim.sessionId,
-        JSON.stringify(claim.payload),
+        claim.payloadJson,
         fact.meetingId,
         fact.attendee,
         fact.connectionId,

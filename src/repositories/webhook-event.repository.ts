@@ -9,7 +9,8 @@ export interface CallbackClaim {
   dedupeKey: string;
   eventType: string;
   sessionId: string | null;
-  payload: unknown;
+  /** The callback body, JSON text. */
+  payloadJson: string;
 }
 
 /** One row per callback occurrence; the unique dedupe key makes handling idempotent. */
@@ -26,7 +27,7 @@ export class WebhookEventRepository {
       name: 'vcs-claim-callback',
       text: `INSERT INTO webhook_events (dedupe_key, event_type, session_id, outcome, payload)
              VALUES ($1, $2, $3, $5, $4) ON CONFLICT (dedupe_key) DO NOTHING`,
-      values: [entry.dedupeKey, entry.eventType, entry.sessionId, JSON.stringify(entry.payload), outcome],
+      values: [entry.dedupeKey, entry.eventType, entry.sessionId, entry.payloadJson, outcome],
     });
     return result.rowCount === 1;
   }

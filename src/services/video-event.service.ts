@@ -51,8 +51,8 @@ export class VideoEventService {
   }
 
   /** Everything one callback changes commits together, or nothing does (the sender then retries). */
-  async handle(received: ReceivedVideoEvent, payload: unknown): Promise<EventHandling> {
-    const {event, dedupeKey} = received;
+  async handle(received: ReceivedVideoEvent): Promise<EventHandling> {
+    const {event, dedupeKey, payloadJson} = received;
     const pool = this.events.dataSource.pool;
     let meeting: MeetingRef | null = null;
     if (event.type !== 'unsupported') {
@@ -62,7 +62,7 @@ export class VideoEventService {
         return 'unknown_session';
       }
     }
-    const claim = {dedupeKey, eventType: eventTypeName(event), sessionId: event.sessionId, payload};
+    const claim = {dedupeKey, eventType: eventTypeName(event), sessionId: event.sessionId, payloadJson};
     const fact = meeting ? await this.connectionFact(meeting.id, event) : undefined;
     if (fact) return (await this.attendees.recordConnectionEvent(claim, fact)) ? 'processed' : 'duplicate';
     if (fact === null) return (await this.events.claim(pool, claim, 'unknown_attendee')) ? 'unknown_attendee' : 'duplicate';

@@ -98,6 +98,12 @@ describe('Vonage callbacks: verified, idempotent presence and archives (acceptan
       expect(items[0]).to.containEql({isPresent: false, joinedAt: new Date(T0).toISOString(), leftAt: new Date(T0 + 5000).toISOString()});
     });
 
+    it('keeps each callback body with its record', async () => {
+      const payload = connectionCreated(meeting.sessionId, 'c1', alice, T0);
+      await post(payload).expect(204);
+      expect(await queryTestDatabase<{payload: unknown}>('SELECT payload FROM webhook_events')).to.eql([{payload}]);
+    });
+
     it('changes nothing when the same callback is delivered twice', async () => {
       await post(connectionCreated(meeting.sessionId, 'c1', alice, T0)).expect(204);
       await post(connectionDestroyed(meeting.sessionId, 'c1', alice, T0 + 1000)).expect(204);
@@ -136,7 +142,7 @@ describe('Vonage callbacks: verified, idempotent presence and archives (acceptan
       const payload = connectionCreated(meeting.sessionId, 'c1', 'written by another app', T0);
       await post(payload).expect(204);
       await post(payload).expect(204);
-      expect(await queryTestDatabase<{outcome: string}>('SELECT outcome FROM webhook_events')).to.eql([{outcome: 'unknown_attendee'}]);
+      expect(await queryTestDatabase<{outcome: string; payload: unknown}>('SELECT outcome, payload FROM webhook_events')).to.eql([{outcome: 'unknown_attendee', payload}]);
       expect((await attendees()).total).to.equal(0);
     });
 

@@ -19,6 +19,8 @@ export interface ReceivedVideoEvent {
   event: VideoEvent;
   /** Same for every delivery of the same occurrence (retries, duplicates). */
   dedupeKey: string;
+  /** The body as received (checked to be a JSON object), kept with the callback record. */
+  payloadJson: string;
 }
 
 /** Stream ends that leave the participant connected (they stopped publishing only). */

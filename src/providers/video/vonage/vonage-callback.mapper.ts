@@ -11,15 +11,16 @@ export class CallbackPayloadError extends Error {
 
 /** Vonage session-monitoring and archive callbacks → neutral events (provider-facts §A8). */
 export function mapVonageCallback(rawBody: Buffer): ReceivedVideoEvent {
+  const payloadJson = rawBody.toString('utf8');
   let payload: unknown;
   try {
-    payload = JSON.parse(rawBody.toString('utf8'));
+    payload = JSON.parse(payloadJson);
   } catch {
     throw new CallbackPayloadError('Callback body is not valid JSON');
   }
   if (!isObject(payload)) throw new CallbackPayloadError('Callback body must be a JSON object');
   const event = toEvent(payload);
-  return {event, dedupeKey: dedupeKeyOf(event, payload, rawBody)};
+  return {event, dedupeKey: dedupeKeyOf(event, payload, rawBody), payloadJson};
 }
 
 function toEvent(p: Json): VideoEvent {
