@@ -20,7 +20,6 @@ type ArgumentSource = {kind: 'operation'} | {kind: 'user'} | {kind: 'request'} |
 interface PreparedRoute {
   pattern: RegExp;
   verb: string;
-  operationName: string;
   controllerName: string;
   instance: Record<string, (...args: unknown[]) => Promise<unknown>>;
   method: string;
@@ -113,7 +112,7 @@ export class HotRouteLane {
       await new Promise<void>((resolve, reject) => this.deps.cors(request, response, error => (error ? reject(error) : resolve())));
       const resolved = this.findRoute(request);
       const spec = resolved.spec as {'x-operation-name'?: string; 'x-controller-name'?: string};
-      if (spec['x-operation-name'] !== route.operationName || spec['x-controller-name'] !== route.controllerName) {
+      if (spec['x-operation-name'] !== route.method || spec['x-controller-name'] !== route.controllerName) {
         throw new Error(`hot lane resolved ${request.method} ${request.path} to an unexpected route`);
       }
       const user = route.strategy ? await authenticate(route.strategy, request) : undefined;
@@ -172,7 +171,6 @@ async function prepare(server: RestServer, route: HotRoute, strategies: Readonly
   return {
     pattern: pathPattern(operation.path),
     verb: operation.verb.toUpperCase(),
-    operationName: route.method,
     controllerName: route.controller.name,
     instance: (await server.get(bindingKey)) as PreparedRoute['instance'],
     method: route.method,
