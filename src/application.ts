@@ -76,6 +76,23 @@ export class VideoConferencingApplication extends BootMixin(RepositoryMixin(Rest
     this.add(createBindingFromClass(HttpEntryServer, {key: HttpBindings.ENTRY_SERVER, defaultScope: BindingScope.SINGLETON}));
   }
 
+  /**
+   * `start()`, except that a start failing part-way (a port in use, a route the hot lane
+   * cannot serve) stops the observers it already started: LoopBack would leave the
+   * database pool and job workers running and refuse `stop()` while it says "starting".
+   * (The mixins type `start` as a property, so it cannot be overridden.)
+   */
+  async startOrUndo(): Promise<void> {
+    try {
+      await this.start();
+    } catch (error) {
+      const registry = await this.get(CoreBindings.LIFE_CYCLE_OBSERVER_REGISTRY);
+      await registry.stop().catch(stopError => this.getSync(LoggingBindings.LOGGER).error('stopping after a failed start failed', {error: describeError(stopError as Error)}));
+      this.setState('stopped');
+      throw error;
+    }
+  }
+
   /** `http://host:port` once started. */
   get url(): string | undefined {
     return this.getSync(HttpBindings.ENTRY_SERVER).url;

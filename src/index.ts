@@ -18,7 +18,7 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<VideoC
   const app = new VideoConferencingApplication({serviceConfig: runtime.config, overrides: {logger}, shutdown: {signals: []}});
   try {
     await app.boot();
-    await app.start();
+    await app.startOrUndo();
   } catch (error) {
     await runtime.stop();
     throw error;

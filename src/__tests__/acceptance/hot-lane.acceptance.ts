@@ -3,6 +3,7 @@ import jwt from 'jsonwebtoken';
 import {Permission} from '../../auth/permissions';
 import {HealthController} from '../../controllers/health.controller';
 import {MeetingController} from '../../controllers/meeting.controller';
+import type {JobQueue} from '../../jobs/job-queue';
 import {HotRouteLane} from '../../rest/hot-route-lane';
 import {encodeConnectionData} from '../../services/connection-data';
 import {TEST_APPLICATION_ID, TEST_SIGNATURE_SECRET} from '../fixtures/vonage-test-keys';
@@ -114,6 +115,20 @@ describe('Hot lane: join tokens and callbacks answered as the full LoopBack sequ
     await hot.client.options(`/session/${meeting.code}/token`).set('Origin', 'https://app.example').set('Access-Control-Request-Method', 'POST').expect(204);
     await hot.client.get('/webhooks/session').expect(404);
     expect(tryHandle.returnValues).to.eql([false, false, false, false, false]);
+  });
+
+  it('stops what it had already started (job workers, database pool) when a start fails', async () => {
+    const calls: string[] = [];
+    const jobQueue: JobQueue = {
+      start: async () => void calls.push('start'),
+      stop: async () => void calls.push('stop'),
+      register: async () => undefined,
+      schedule: async () => undefined,
+      enqueue: async () => null,
+      cancel: async () => undefined,
+    };
+    await expect(setupApplication({hotRoutes: [{controller: MeetingController, method: 'create'}], overrides: {jobQueue}})).to.be.rejectedWith(/must be a singleton/);
+    expect(calls).to.eql(['start', 'stop']);
   });
 
   it('refuses to start with a route it cannot serve without a request context', async () => {

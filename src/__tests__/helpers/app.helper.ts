@@ -81,9 +81,9 @@ export async function setupApplication(
   });
   try {
     await app.boot();
-    await app.start();
+    await app.startOrUndo();
   } catch (error) {
-    await app.stop().catch(() => undefined);
+    // The application stops what it had started; the emulator is ours to stop.
     await emulator.stop();
     throw error;
   }
