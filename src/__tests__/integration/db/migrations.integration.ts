@@ -19,17 +19,19 @@ describe('SQL migrations (integration)', () => {
       `SELECT table_name FROM information_schema.tables WHERE table_schema = 'vcs_migration_check' ORDER BY table_name`,
     );
     expect(tables.map(t => t.table_name)).to.eql([
+      'archive_counts',
       'archives',
       'attendee_connections',
       'audit_logs',
       'pgmigrations',
+      'session_attendee_counts',
       'session_attendees',
       'storage_targets',
       'video_session_details',
       'webhook_events',
     ]);
     const routines = `SELECT routine_name FROM information_schema.routines WHERE routine_schema = 'vcs_migration_check' ORDER BY routine_name`;
-    expect((await queryTestDatabase<{routine_name: string}>(routines)).map(r => r.routine_name)).to.eql(['record_connection_event', 'refresh_attendee_presence']);
+    expect((await queryTestDatabase<{routine_name: string}>(routines)).map(r => r.routine_name)).to.eql(['count_archives', 'count_session_attendees', 'record_connection_event', 'refresh_attendee_presence']);
     await migrateDown(scratch, applied.length);
     const left = await queryTestDatabase(`SELECT table_name FROM information_schema.tables WHERE table_schema = 'vcs_migration_check' AND table_name <> 'pgmigrations'`);
     expect(left).to.have.length(0);
