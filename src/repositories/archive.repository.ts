@@ -94,7 +94,7 @@ export class ArchiveRepository {
     return result.rows[0] ? toRecord(result.rows[0]) : null;
   }
 
-  /** Archives of this service's meetings only, newest first; `total` counts every match. */
+  /** Archives of this service's meetings only, newest first; `total` counts every match (see migration `listing-counts`). */
   async list(filter: ArchiveFilter): Promise<{total: number; items: ArchiveRecord[]}> {
     const where = ['NOT a.deleted', 'a.session_detail_id IS NOT NULL'];
     const params: unknown[] = [];
@@ -112,14 +112,21 @@ export class ArchiveRepository {
     }
     const from = `FROM archives a JOIN video_session_details m ON m.id = a.session_detail_id WHERE ${where.join(' AND ')}`;
     const pageParams = [...params, filter.limit, filter.offset];
+    // Without a meeting or session filter the triggers' counts answer; within one meeting counting is cheap.
+    const countQuery =
+      filter.meetingLinkId === undefined && filter.sessionId === undefined
+        ? filter.status === undefined
+          ? this.dataSource.pool.query('SELECT COALESCE(sum(archives), 0) AS total FROM archive_counts')
+          : this.dataSource.pool.query('SELECT COALESCE(sum(archives), 0) AS total FROM archive_counts WHERE status = $1', [filter.status])
+        : this.dataSource.pool.query(`SELECT count(*) AS total ${from}`, params);
     const [count, page] = await Promise.all([
-      this.dataSource.pool.query(`SELECT count(*)::int AS total ${from}`, params),
+      countQuery,
       this.dataSource.pool.query(
         `SELECT ${SELECT_COLUMNS} ${from} ORDER BY a.created_at DESC, a.id DESC LIMIT $${pageParams.length - 1} OFFSET $${pageParams.length}`,
         pageParams,
       ),
     ]);
-    return {total: (count.rows[0] as {total: number}).total, items: page.rows.map(toRecord)};
+    return {total: Number((count.rows[0] as {total: string}).total), items: page.rows.map(toRecord)};
   }
 
   /** Archive ids of a meeting that may still be recording. */

@@ -110,26 +110,22 @@ export class AttendeeRepository {
     return (result.rows as Array<{connection_id: string}>).map(r => r.connection_id);
   }
 
+  /** One page in join order; `total` counts every match, read from the counts the triggers keep. */
   async list(query: AttendeeQuery): Promise<{total: number; items: AttendeeRow[]}> {
-    const params: unknown[] = [query.meetingId];
-    let filter = '';
-    if (query.active !== undefined) {
-      params.push(query.active);
-      filter = ` AND is_present = $2`;
-    }
+    const variant = query.active === undefined ? 'all' : query.active ? 'present' : 'absent';
     const pool = this.dataSource.pool;
-    const pageParams = [...params, query.limit, query.offset];
     const [count, page] = await Promise.all([
-      pool.query(`SELECT count(*)::int AS total FROM session_attendees WHERE session_detail_id = $1${filter}`, params),
-      pool.query(
-        `SELECT attendee, connection_ids, joined_at, left_at, is_present, ext_metadata FROM session_attendees
-          WHERE session_detail_id = $1${filter}
-          ORDER BY joined_at NULLS LAST, id LIMIT $${pageParams.length - 1} OFFSET $${pageParams.length}`,
-        pageParams,
-      ),
+      pool.query({name: `vcs-attendee-count-${variant}`, text: ATTENDEE_COUNTS[variant], values: [query.meetingId]}),
+      pool.query({
+        name: `vcs-attendee-page-${variant}`,
+        text: `SELECT attendee, connection_ids, joined_at, left_at, is_present, ext_metadata FROM session_attendees
+                WHERE session_detail_id = $1${variant === 'all' ? '' : ` AND is_present = ${variant === 'present'}`}
+                ORDER BY joined_at NULLS LAST, id LIMIT $2 OFFSET $3`,
+        values: [query.meetingId, query.limit, query.offset],
+      }),
     ]);
     return {
-      total: (count.rows[0] as {total: number}).total,
+      total: Number((count.rows[0] as {total: string}).total),
       items: (page.rows as Array<Record<string, unknown>>).map(row => ({
         attendee: row.attendee as string,
         connectionIds: row.connection_ids as string[],
@@ -141,3 +137,10 @@ export class AttendeeRepository {
     };
   }
 }
+
+/** Sums of the striped counts `session_attendee_counts` (see its migration). */
+const ATTENDEE_COUNTS = {
+  all: 'SELECT COALESCE(sum(attendees), 0) AS total FROM session_attendee_counts WHERE session_detail_id = $1',
+  present: 'SELECT COALESCE(sum(present), 0) AS total FROM session_attendee_counts WHERE session_detail_id = $1',
+  absent: 'SELECT COALESCE(sum(attendees - present), 0) AS total FROM session_attendee_counts WHERE session_detail_id = $1',
+};

@@ -153,8 +153,10 @@ describe('Archives and storage targets (acceptance)', () => {
     expect(all.items[0].id).to.equal(second.archiveId);
     const started = (await t.client.get('/archives?status=started').set(admin()).expect(200)).body;
     expect(started.items.map((a: {id: string}) => a.id)).to.eql([second.archiveId]);
+    expect(started.count).to.equal(1);
     const bySession = (await t.client.get(`/archives?sessionId=${first.sessionId}`).set(admin()).expect(200)).body;
     expect(bySession.items.map((a: {id: string}) => a.id)).to.eql([first.archiveId]);
+    expect(bySession.count).to.equal(1);
     await t.client.get('/archives?status=bogus').set(admin()).expect(400);
     await t.client.get('/archives?limit=5000').set(admin()).expect(400);
   });
