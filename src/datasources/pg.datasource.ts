@@ -22,6 +22,8 @@ export interface PgDataSourceConfig {
   idleTimeoutMillis: number;
   /** Log pool errors through debug instead of crashing on a dropped idle connection. */
   onError: 'ignore';
+  /** No connection from the constructor: the pool's options are fixed up first (see PgDataSource). */
+  lazyConnect: true;
 }
 
 export function pgDataSourceConfig(db: DatabaseConfig): PgDataSourceConfig {
@@ -39,6 +41,7 @@ export function pgDataSourceConfig(db: DatabaseConfig): PgDataSourceConfig {
     connectionTimeoutMillis: 5000,
     idleTimeoutMillis: 30000,
     onError: 'ignore',
+    lazyConnect: true,
   };
 }
 
@@ -49,10 +52,11 @@ export class PgDataSource extends juggler.DataSource implements LifeCycleObserve
   constructor(@inject('datasources.config.pg') dsConfig: PgDataSourceConfig) {
     super(dsConfig);
     // The connector hands pg its bluebird Promise; our code awaits every query, and awaiting a foreign
-    // thenable costs extra ticks on the hot paths. The connector itself only uses callbacks.
+    // thenable costs extra ticks on the hot paths. The connector itself only uses callbacks. Without the
+    // option pg uses the native Promise (and does not warn that passing one is deprecated).
     const pool = this.pool as Pool & {Promise: PromiseConstructor; options: {Promise?: PromiseConstructor}};
     pool.Promise = Promise;
-    pool.options.Promise = Promise;
+    delete pool.options.Promise;
   }
 
   /** The connector's own pg pool, for transactions and hand-written SQL. */
