@@ -11,12 +11,16 @@ export interface RunningProcess {
   stop(): Promise<void>;
 }
 
-/** The service as production runs it, from the compiled entry point. */
-export async function startService(env: Record<string, string>, port: number): Promise<RunningProcess> {
+/**
+ * The service as production runs it, from the compiled entry point. With `heapFile`, the bench's heap probe is
+ * preloaded (see heap-probe.ts) and `liveHeapMiB` asks it for the heap left after a full collection.
+ */
+export async function startService(env: Record<string, string>, port: number, heapFile?: string): Promise<RunningProcess> {
   const startedAt = process.hrtime.bigint();
   // The same V8 flags as `npm start` and the Docker image (see bench/README.md).
-  const child = spawn(process.execPath, ['--max-semi-space-size=32', path.join(ROOT, 'dist/src/index.js')], {
-    env: {...process.env, ...env},
+  const probe = heapFile ? ['--expose-gc', '-r', path.join(__dirname, 'heap-probe.js')] : [];
+  const child = spawn(process.execPath, ['--max-semi-space-size=32', ...probe, path.join(ROOT, 'dist/src/index.js')], {
+    env: {...process.env, ...env, ...(heapFile ? {BENCH_HEAP_FILE: heapFile} : {})},
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let stderr = '';
@@ -41,6 +45,19 @@ export async function startBare(script: string, env: Record<string, string>): Pr
     child.once('exit', code => reject(new Error(`${script} exited with ${code}`)));
   });
   return {child, startupMs: Number(process.hrtime.bigint() - startedAt) / 1e6, stop: () => stopChild(child)};
+}
+
+/** The service's live heap after a full collection, in MiB (needs `heapFile` at start). */
+export async function liveHeapMiB(service: RunningProcess, heapFile: string): Promise<number> {
+  const before = fs.existsSync(heapFile) ? fs.readFileSync(heapFile, 'utf8').length : 0;
+  service.child.kill('SIGUSR2');
+  const deadline = Date.now() + 10000;
+  for (;;) {
+    const text = fs.existsSync(heapFile) ? fs.readFileSync(heapFile, 'utf8') : '';
+    if (text.length > before && text.endsWith('\n')) return (JSON.parse(text.slice(before).trim()) as {heapUsedMiB: number}).heapUsedMiB;
+    if (Date.now() > deadline) throw new Error('the heap probe did not answer');
+    await new Promise(resolve => setTimeout(resolve, 50));
+  }
 }
 
 /** Resident set size of a process and its workers, in MiB (Linux /proc). */

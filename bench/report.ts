@@ -8,7 +8,18 @@ export interface Report {
   seconds: number;
   coldStartMs: number;
   scenarios: Partial<Record<'token' | 'tokenCluster2' | 'tokenSigningThread' | 'tokenLimit' | 'webhook' | 'webhookLimit' | 'attendees' | 'archives' | 'create', LoadResult>>;
-  memory: {afterWarmupMiB?: number; afterRunMiB?: number; afterSecondPassMiB?: number; afterThirdPassMiB?: number; cluster2MiB?: number; signingThreadMiB?: number};
+  memory: {
+    afterWarmupMiB?: number;
+    afterRunMiB?: number;
+    afterSecondPassMiB?: number;
+    afterThirdPassMiB?: number;
+    cluster2MiB?: number;
+    signingThreadMiB?: number;
+    /** Heap left after a full collection (bench/heap-probe.ts): what the service keeps, without the collector's timing. */
+    liveHeapAfterWarmupMiB?: number;
+    liveHeapAfterRunMiB?: number;
+    liveHeapAfterPassesMiB?: number[];
+  };
   webhookCheck?: {accepted: number; stored: number; attendees: number; stillPresent: number; exactlyOnce: boolean};
 }
 
@@ -55,6 +66,13 @@ export function printReport(report: Report): void {
     `cold start to first /health 200: ${report.coldStartMs} ms`,
     `resident memory: ${report.memory.afterWarmupMiB} MiB after warm-up, ${report.memory.afterRunMiB} MiB after the run, ${report.memory.afterSecondPassMiB} and ${report.memory.afterThirdPassMiB} MiB after the same load twice more (${growth(report.memory.afterRunMiB, report.memory.afterThirdPassMiB)} since the end of the run); WORKERS=2 total ${report.memory.cluster2MiB} MiB; TOKEN_SIGNING_THREADS=1 ${report.memory.signingThreadMiB} MiB`,
   ];
+  const m = report.memory;
+  if (m.liveHeapAfterRunMiB !== undefined && m.liveHeapAfterPassesMiB?.length) {
+    const last = m.liveHeapAfterPassesMiB[m.liveHeapAfterPassesMiB.length - 1];
+    lines.push(
+      `live heap after a full collection: ${m.liveHeapAfterWarmupMiB} MiB after warm-up, ${m.liveHeapAfterRunMiB} MiB after the run, ${m.liveHeapAfterPassesMiB.join(' and ')} MiB after the repeats (${growth(m.liveHeapAfterRunMiB, last)} since the end of the run)`,
+    );
+  }
   if (report.webhookCheck) {
     const c = report.webhookCheck;
     lines.push(`callbacks: ${c.accepted} accepted, ${c.stored} stored, ${c.attendees} attendees (${c.stillPresent} present) — exactly once: ${c.exactlyOnce ? 'yes' : 'NO'}`);

@@ -9,7 +9,7 @@ import {ALL_PERMISSIONS} from '../src/auth/permissions';
 import {freePort} from '../src/local/embedded-database';
 import {BENCH_DATABASE, benchQuery, resetBenchDatabase, seedListings} from './bench-db';
 import {loadCallbacks, LoadResult, loadFixed} from './load';
-import {childPids, residentMiB, RunningProcess, startBare, startService} from './processes';
+import {childPids, liveHeapMiB, residentMiB, RunningProcess, startBare, startService} from './processes';
 import {printReport, Report} from './report';
 
 /**
@@ -60,7 +60,9 @@ async function main(): Promise<void> {
   const json = {'content-type': 'application/json', authorization: bearer};
   const report: Report = {date: new Date().toISOString(), commit: gitCommit(), machine: machine(), connections: {token: CONNECTIONS, webhook: WEBHOOK_CONNECTIONS, listing: LISTING_CONNECTIONS, create: 16}, seconds: SECONDS, scenarios: {}, memory: {}, coldStartMs: 0};
 
-  let service: RunningProcess = await startService(serviceEnv(1), port);
+  const heapFile = path.join(os.tmpdir(), `vcs-bench-heap-${process.pid}.jsonl`);
+  fs.rmSync(heapFile, {force: true});
+  let service: RunningProcess = await startService(serviceEnv(1), port, heapFile);
   report.coldStartMs = Math.round(service.startupMs);
   const meeting = async () => (await (await fetch(`${api}/session`, {method: 'POST', headers: json, body: '{}'})).json()) as {code: string; sessionId: string; id: number};
   const tokenMeeting = await meeting();
@@ -71,6 +73,7 @@ async function main(): Promise<void> {
   const tokenUrl = `${api}/session/${tokenMeeting.code}/token`;
   await loadFixed(tokenUrl, {method: 'POST', headers: json, body: '{}', connections: CONNECTIONS, durationSeconds: 3});
   report.memory.afterWarmupMiB = residentMiB([service.child.pid!]);
+  report.memory.liveHeapAfterWarmupMiB = await liveHeapMiB(service, heapFile);
   report.scenarios.token = await loadFixed(tokenUrl, {method: 'POST', headers: json, body: '{}', connections: CONNECTIONS, durationSeconds: SECONDS});
   report.scenarios.webhook = await loadCallbacks(api, callbackMeeting.sessionId, signatureSecret, {connections: WEBHOOK_CONNECTIONS, amount: WEBHOOK_EVENTS});
   report.webhookCheck = await checkCallbacks(callbackMeeting.sessionId, report.scenarios.webhook);
@@ -78,9 +81,11 @@ async function main(): Promise<void> {
   report.scenarios.archives = await loadFixed(`${api}/archives?limit=50`, {method: 'GET', headers: json, connections: LISTING_CONNECTIONS, durationSeconds: SECONDS});
   report.scenarios.create = await loadFixed(`${api}/session`, {method: 'POST', headers: json, body: '{}', connections: 16, durationSeconds: SECONDS});
   report.memory.afterRunMiB = residentMiB([service.child.pid!]);
+  report.memory.liveHeapAfterRunMiB = await liveHeapMiB(service, heapFile);
   // Flat memory: the same load twice more (callbacks for new meetings). RSS moves with the collector from pass to
   // pass; a service that keeps something per request ends clearly above where the first run ended.
   const repeatPasses: number[] = [];
+  const repeatHeaps: number[] = [];
   for (let pass = 0; pass < 2; pass++) {
     const passMeeting = await meeting();
     await loadFixed(tokenUrl, {method: 'POST', headers: json, body: '{}', connections: CONNECTIONS, durationSeconds: SECONDS});
@@ -89,7 +94,10 @@ async function main(): Promise<void> {
     await loadFixed(`${api}/archives?limit=50`, {method: 'GET', headers: json, connections: LISTING_CONNECTIONS, durationSeconds: SECONDS});
     await loadFixed(`${api}/session`, {method: 'POST', headers: json, body: '{}', connections: 16, durationSeconds: SECONDS});
     repeatPasses.push(residentMiB([service.child.pid!]));
+    repeatHeaps.push(await liveHeapMiB(service, heapFile));
   }
+  report.memory.liveHeapAfterPassesMiB = repeatHeaps;
+  fs.rmSync(heapFile, {force: true});
   [report.memory.afterSecondPassMiB, report.memory.afterThirdPassMiB] = repeatPasses;
   await service.stop();
 
