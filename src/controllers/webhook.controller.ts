@@ -16,7 +16,8 @@ const RAW_BODY: RequestBodyObject = {
   // The Authorization header is read from the request, not declared as a parameter: the verifier is
   // its only judge, and LoopBack's per-parameter validation would cost time on every callback.
   description: 'Vonage session-monitoring or archive callback (JSON), signed in the Authorization header (HS256 JWT)',
-  content: {'application/json': {'x-parser': 'raw'}},
+  // An explicit schema: left out, LoopBack would describe the parameter's type (a `Buffer` component) instead.
+  content: {'application/json': {'x-parser': 'raw', schema: {type: 'object'}}},
 };
 
 /** Vonage callbacks; authenticated by their signature, not by a bearer token. A singleton: it is on the hot path. */
