@@ -25,7 +25,7 @@ export interface ConnectionFact {
 }
 
 export interface AttendeeQuery {
-  meetingId: number;
+  meetingLink: string;
   /** true: present now; false: left; undefined: everyone. */
   active?: boolean;
   limit: number;
@@ -110,37 +110,57 @@ export class AttendeeRepository {
     return (result.rows as Array<{connection_id: string}>).map(r => r.connection_id);
   }
 
-  /** One page in join order; `total` counts every match, read from the counts the triggers keep. */
-  async list(query: AttendeeQuery): Promise<{total: number; items: AttendeeRow[]}> {
+  /**
+   * One page of a meeting's attendees in join order, and how many match in all (from the counts the triggers keep),
+   * in one round trip; null when no live meeting has the link.
+   */
+  async listOfMeeting(query: AttendeeQuery): Promise<{total: number; items: AttendeeRow[]} | null> {
     const variant = query.active === undefined ? 'all' : query.active ? 'present' : 'absent';
-    const pool = this.dataSource.pool;
-    const [count, page] = await Promise.all([
-      pool.query({name: `vcs-attendee-count-${variant}`, text: ATTENDEE_COUNTS[variant], values: [query.meetingId]}),
-      pool.query({
-        name: `vcs-attendee-page-${variant}`,
-        text: `SELECT attendee, connection_ids, joined_at, left_at, is_present, ext_metadata FROM session_attendees
-                WHERE session_detail_id = $1${variant === 'all' ? '' : ` AND is_present = ${variant === 'present'}`}
-                ORDER BY joined_at NULLS LAST, id LIMIT $2 OFFSET $3`,
-        values: [query.meetingId, query.limit, query.offset],
-      }),
-    ]);
+    const result = await this.dataSource.pool.query({
+      name: `vcs-attendee-page-${variant}`,
+      text: ATTENDEE_PAGE[variant],
+      values: [query.meetingLink, query.limit, query.offset],
+    });
+    const rows = result.rows as Array<Record<string, unknown>>;
+    if (rows.length === 0) return null;
     return {
-      total: Number((count.rows[0] as {total: string}).total),
-      items: (page.rows as Array<Record<string, unknown>>).map(row => ({
-        attendee: row.attendee as string,
-        connectionIds: row.connection_ids as string[],
-        joinedAt: row.joined_at as Date | null,
-        leftAt: row.left_at as Date | null,
-        isPresent: row.is_present as boolean,
-        extMetadata: row.ext_metadata ?? null,
-      })),
+      total: Number(rows[0].total),
+      // A meeting with no attendee on this page still answers one row, without an attendee.
+      items: rows
+        .filter(row => row.attendee !== null)
+        .map(row => ({
+          attendee: row.attendee as string,
+          connectionIds: row.connection_ids as string[],
+          joinedAt: row.joined_at as Date | null,
+          leftAt: row.left_at as Date | null,
+          isPresent: row.is_present as boolean,
+          extMetadata: row.ext_metadata ?? null,
+        })),
     };
   }
 }
 
-/** Sums of the striped counts `session_attendee_counts` (see its migration). */
-const ATTENDEE_COUNTS = {
-  all: 'SELECT COALESCE(sum(attendees), 0) AS total FROM session_attendee_counts WHERE session_detail_id = $1',
-  present: 'SELECT COALESCE(sum(present), 0) AS total FROM session_attendee_counts WHERE session_detail_id = $1',
-  absent: 'SELECT COALESCE(sum(attendees - present), 0) AS total FROM session_attendee_counts WHERE session_detail_id = $1',
+const TOTALS = {
+  all: 'sum(attendees)',
+  present: 'sum(present)',
+  absent: 'sum(attendees - present)',
 };
+
+/**
+ * The meeting, its total from the striped counts `session_attendee_counts` (see its migration) and the page, as
+ * one statement per filter.
+ */
+const ATTENDEE_PAGE = Object.fromEntries(
+  (['all', 'present', 'absent'] as const).map(variant => [
+    variant,
+    `SELECT t.total, a.attendee, a.connection_ids, a.joined_at, a.left_at, a.is_present, a.ext_metadata
+       FROM video_session_details m
+      CROSS JOIN LATERAL (SELECT COALESCE(${TOTALS[variant]}, 0) AS total FROM session_attendee_counts c
+                           WHERE c.session_detail_id = m.id) t
+       LEFT JOIN LATERAL (SELECT * FROM session_attendees sa
+                           WHERE sa.session_detail_id = m.id${variant === 'all' ? '' : ` AND sa.is_present = ${variant === 'present'}`}
+                           ORDER BY sa.joined_at NULLS LAST, sa.id LIMIT $2 OFFSET $3) a ON true
+      WHERE m.meeting_link = $1 AND NOT m.deleted
+      ORDER BY a.joined_at NULLS LAST, a.id`,
+  ]),
+) as Record<'all' | 'present' | 'absent', string>;

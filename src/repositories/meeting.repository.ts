@@ -100,17 +100,6 @@ export class MeetingRepository extends DefaultCrudRepository<Meeting, number> {
     };
   }
 
-  /** A meeting's id from its link, in one indexed read: listings need nothing else and run often. */
-  async findIdByLink(meetingLink: string): Promise<number | null> {
-    const result = await this.dataSource.pool.query({
-      name: 'vcs-meeting-id-by-link',
-      text: 'SELECT id FROM video_session_details WHERE meeting_link = $1 AND NOT deleted',
-      values: [meetingLink],
-    });
-    const row = result.rows[0] as {id: string} | undefined;
-    return row ? Number(row.id) : null;
-  }
-
   /** Meetings that may have archives still held at the provider (Vonage keeps them 72 h). */
   async recentlyActive(limit: number): Promise<Array<{id: number; sessionId: string}>> {
     const result = await this.dataSource.pool.query(

@@ -2,19 +2,15 @@ import {BindingScope, injectable} from '@loopback/core';
 import {repository} from '@loopback/repository';
 import {MeetingNotFoundError} from '../errors/domain-errors';
 import {AttendeeRepository, AttendeeRow} from '../repositories/attendee.repository';
-import {MeetingRepository} from '../repositories/meeting.repository';
 
 /** Who is (or was) in a meeting, as the provider's callbacks told us. */
 @injectable({scope: BindingScope.SINGLETON})
 export class AttendeeService {
-  constructor(
-    @repository(MeetingRepository) private readonly meetings: MeetingRepository,
-    @repository(AttendeeRepository) private readonly attendees: AttendeeRepository,
-  ) {}
+  constructor(@repository(AttendeeRepository) private readonly attendees: AttendeeRepository) {}
 
   async list(meetingLink: string, query: {active?: boolean; limit: number; offset: number}): Promise<{total: number; items: AttendeeRow[]}> {
-    const meetingId = await this.meetings.findIdByLink(meetingLink);
-    if (meetingId === null) throw new MeetingNotFoundError(meetingLink);
-    return this.attendees.list({meetingId, ...query});
+    const page = await this.attendees.listOfMeeting({meetingLink, ...query});
+    if (page === null) throw new MeetingNotFoundError(meetingLink);
+    return page;
   }
 }

@@ -193,6 +193,16 @@ describe('Vonage callbacks: verified, idempotent presence and archives (acceptan
       const page = await attendees('?limit=1&offset=1');
       expect(page.items.map(a => a.attendee)).to.eql(['bob']);
       expect(page.total).to.equal(2);
+      expect(await attendees('?offset=5')).to.eql({items: [], total: 2});
+      expect(await attendees('?active=true&offset=1')).to.eql({items: [], total: 1});
+      expect((await attendees('?active=false')).total).to.equal(1);
+    });
+
+    it('an existing meeting nobody joined lists no one, with a total of 0', async () => {
+      const empty = (await t.client.post('/session').set(admin()).send({}).expect(200)).body as {code: string};
+      const res = await t.client.get(`/session/${empty.code}/attendees`).set(admin()).expect(200);
+      expect(res.body).to.eql([]);
+      expect(res.headers['x-total-count']).to.equal('0');
     });
 
     it('400 for a bad filter or page; 404 for an unknown meeting; 403 without the permission', async () => {
