@@ -111,22 +111,24 @@ export class ArchiveRepository {
       where.push(`a.status = $${params.length}`);
     }
     const from = `FROM archives a JOIN video_session_details m ON m.id = a.session_detail_id WHERE ${where.join(' AND ')}`;
-    const pageParams = [...params, filter.limit, filter.offset];
     // Without a meeting or session filter the triggers' counts answer; within one meeting counting is cheap.
-    const countQuery =
+    const total =
       filter.meetingLinkId === undefined && filter.sessionId === undefined
-        ? filter.status === undefined
-          ? this.dataSource.pool.query('SELECT COALESCE(sum(archives), 0) AS total FROM archive_counts')
-          : this.dataSource.pool.query('SELECT COALESCE(sum(archives), 0) AS total FROM archive_counts WHERE status = $1', [filter.status])
-        : this.dataSource.pool.query(`SELECT count(*) AS total ${from}`, params);
-    const [count, page] = await Promise.all([
-      countQuery,
-      this.dataSource.pool.query(
-        `SELECT ${SELECT_COLUMNS} ${from} ORDER BY a.created_at DESC, a.id DESC LIMIT $${pageParams.length - 1} OFFSET $${pageParams.length}`,
-        pageParams,
-      ),
-    ]);
-    return {total: Number((count.rows[0] as {total: string}).total), items: page.rows.map(toRecord)};
+        ? `SELECT COALESCE(sum(c.archives), 0) AS total FROM archive_counts c${filter.status === undefined ? '' : ` WHERE c.status = $${params.length}`}`
+        : `SELECT count(*) AS total ${from}`;
+    const pageParams = [...params, filter.limit, filter.offset];
+    // One round trip: the total, and the page beside it (one row without an archive when the page is empty).
+    const result = await this.dataSource.pool.query({
+      // The text depends only on which filters are given: one prepared statement per combination.
+      name: `vcs-archive-page-${filter.meetingLinkId === undefined ? '' : 'm'}${filter.sessionId === undefined ? '' : 's'}${filter.status === undefined ? '' : 't'}`,
+      text: `SELECT t.total, p.* FROM (${total}) t
+         LEFT JOIN LATERAL (SELECT ${SELECT_COLUMNS}, a.id ${from}
+                             ORDER BY a.created_at DESC, a.id DESC LIMIT $${pageParams.length - 1} OFFSET $${pageParams.length}) p ON true
+        ORDER BY p.created_at DESC, p.id DESC`,
+      values: pageParams,
+    });
+    const rows = result.rows as Array<Record<string, unknown>>;
+    return {total: Number(rows[0].total), items: rows.filter(row => row.archive_id !== null).map(toRecord)};
   }
 
   /** Archive ids of a meeting that may still be recording. */

@@ -157,6 +157,11 @@ describe('Archives and storage targets (acceptance)', () => {
     const bySession = (await t.client.get(`/archives?sessionId=${first.sessionId}`).set(admin()).expect(200)).body;
     expect(bySession.items.map((a: {id: string}) => a.id)).to.eql([first.archiveId]);
     expect(bySession.count).to.equal(1);
+    expect((await t.client.get('/archives?offset=5').set(admin()).expect(200)).body).to.eql({count: 2, items: []});
+    expect((await t.client.get('/archives?status=started&offset=1').set(admin()).expect(200)).body).to.eql({count: 1, items: []});
+    const available = (await t.client.get('/archives?status=available').set(admin()).expect(200)).body;
+    expect({count: available.count, ids: available.items.map((a: {id: string}) => a.id)}).to.eql({count: 1, ids: [first.archiveId]});
+    expect((await t.client.get('/archives?status=failed').set(admin()).expect(200)).body).to.eql({count: 0, items: []});
     await t.client.get('/archives?status=bogus').set(admin()).expect(400);
     await t.client.get('/archives?limit=5000').set(admin()).expect(400);
   });
