@@ -3,7 +3,6 @@ import {authorize} from '@loopback/authorization';
 import {BindingScope, inject, injectable, service} from '@loopback/core';
 import {get, param, Response, RestBindings} from '@loopback/rest';
 import {Permission} from '../auth/permissions';
-import {AttendeeRow} from '../repositories/attendee.repository';
 import {AttendeeService} from '../services/attendee.service';
 import {toOptionalBoolean, toPage} from './pagination';
 import {ATTENDEE_SCHEMA, jsonContent} from './specs/meeting.specs';
@@ -30,10 +29,13 @@ export class AttendeeController {
     @param.query.integer('limit', {description: 'Default 100, at most 1000'}) limit: number | undefined,
     @param.query.integer('offset') offset: number | undefined,
     @inject(RestBindings.Http.RESPONSE) response: Response,
-  ): Promise<AttendeeRow[]> {
+  ): Promise<Response> {
     const page = toPage(limit, offset, {limit: 100, maxLimit: 1000});
     const result = await this.attendees.list(meetingLinkId, {active: toOptionalBoolean('active', active), ...page});
     response.setHeader('X-Total-Count', String(result.total));
-    return result.items;
+    // The page comes serialised from the database; written as LoopBack writes JSON.
+    response.setHeader('Content-Type', 'application/json');
+    response.end(result.itemsJson);
+    return response;
   }
 }
