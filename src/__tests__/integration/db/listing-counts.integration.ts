@@ -1,5 +1,5 @@
 import {expect} from '@loopback/testlab';
-import {Pool} from 'pg';
+import {Client, Pool} from 'pg';
 import {migrateDown, migrateUp} from '../../../db/migrate';
 import {givenEmptyDatabase} from '../../helpers/database.helper';
 import {TEST_DATABASE, ensureTestDatabase, queryTestDatabase} from '../../fixtures/postgres';
@@ -122,6 +122,20 @@ describe('Listing counts kept by triggers (integration)', () => {
       {status: 'available', archives: 9},
       {status: 'started', archives: 12},
     ]);
+  });
+
+  it('count a write from a session with another search_path in the schema the triggers belong to', async () => {
+    const meeting = await givenMeeting('from-psql');
+    const client = new Client({...TEST_DATABASE});
+    await client.connect();
+    try {
+      await client.query(`INSERT INTO ${TEST_DATABASE.schema}.session_attendees (session_detail_id, attendee, is_present) VALUES ($1, 'ops', true)`, [meeting]);
+    } finally {
+      await client.end();
+    }
+    const {kept, real} = await attendeeCounts();
+    expect(kept).to.eql(real);
+    expect(kept).to.eql([{meeting, attendees: 1, present: 1}]);
   });
 
   it('start from the rows already there when the migration is applied', async () => {
