@@ -2,9 +2,10 @@ import http from 'node:http';
 import {Pool} from 'pg';
 import {PgDataSource} from '../src/datasources/pg.datasource';
 import {mapVonageCallback} from '../src/providers/video/vonage/vonage-callback.mapper';
+import {decodeConnectionData} from '../src/providers/video/vonage/connection-data';
+import {VonageCallbackVerifier} from '../src/providers/video/vonage/vonage-callback.verifier';
 import {AttendeeRepository} from '../src/repositories/attendee.repository';
-import {decodeConnectionData} from '../src/services/connection-data';
-import {CallbackVerifier} from '../src/webhooks/callback-verifier';
+import {OutboxRepository} from '../src/repositories/outbox.repository';
 
 /**
  * The ceiling for `webhook`: no framework. Verifies the HS256 signature and
@@ -22,8 +23,8 @@ const pool = new Pool({
   options: `-c search_path=${process.env.PG_SCHEMA}`,
 });
 const dataSource = {pool} as unknown as PgDataSource;
-const attendees = new AttendeeRepository(dataSource);
-const verifier = new CallbackVerifier({secrets: [process.env.SIGNATURE_SECRET!], toleranceSeconds: 300, allowUnsigned: false});
+const attendees = new AttendeeRepository(dataSource, new OutboxRepository(dataSource));
+const verifier = new VonageCallbackVerifier({secrets: [process.env.SIGNATURE_SECRET!], toleranceSeconds: 300, allowUnsigned: false});
 const meetingId = Number(process.env.MEETING_ID);
 
 http
@@ -56,5 +57,6 @@ async function handle(body: Buffer, authorization: string | undefined): Promise<
       at: event.occurredAt,
       reason: event.type === 'connection.destroyed' ? event.reason : null,
     },
+    'provider:vonage',
   );
 }

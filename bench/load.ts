@@ -1,7 +1,7 @@
 import autocannon from 'autocannon';
 import {createHash, createSecretKey, KeyObject} from 'node:crypto';
 import jwt from 'jsonwebtoken';
-import {encodeConnectionData} from '../src/services/connection-data';
+import {encodeConnectionData} from '../src/providers/video/vonage/connection-data';
 
 export interface LoadResult {
   requestsPerSecond: number;

@@ -1,4 +1,4 @@
-import {Application} from '@loopback/core';
+import {Application, BindingScope, CoreTags} from '@loopback/core';
 import type {ServiceConfig} from './config/service-config';
 import {pgDataSourceConfig} from './datasources/pg.datasource';
 import {BearerTokenVerifier} from './auth/bearer-token.verifier';
@@ -6,21 +6,21 @@ import {SecretBox} from './crypto/secret-box';
 import {JobsObserver} from './jobs/jobs.observer';
 import type {JobQueue} from './jobs/job-queue';
 import {PgBossJobQueue} from './jobs/pg-boss.job-queue';
-import {AuthBindings, ConfigBindings, JobBindings, LoggingBindings, StorageBindings, UtilBindings, VideoBindings, WebhookBindings} from './keys';
+import {AuthBindings, ConfigBindings, JobBindings, LoggingBindings, RepositoryBindings, StorageBindings, UtilBindings, VideoBindings} from './keys';
 import {createLogger, Logger} from './logging/logger';
 import {createArchiveStorage} from './providers/storage/storage.factory';
 import type {ArchiveStorageFactory} from './providers/storage/types';
+import {VIDEO_PROVIDER_EXTENSION_POINT, VideoProviderRegistration} from './providers/video/provider-registration';
+import {VideoComponent} from './providers/video/video.component';
 import {VideoProviderObserver} from './providers/video/video-provider.observer';
-import {createVideoProvider} from './providers/video/video-provider.registry';
-import type {VideoProvider} from './providers/video/types';
+import {VideoProviders} from './providers/video/video-providers';
+import {TransactionRunner} from './repositories/transaction';
 import {Clock, systemClock} from './utils/clock';
-import {CallbackVerifier} from './webhooks/callback-verifier';
 
 /** Defaults a test or local mode may replace. */
 export interface ServiceDependencyOverrides {
   logger?: Logger;
   clock?: Clock;
-  videoProvider?: VideoProvider;
   storageFactory?: ArchiveStorageFactory;
   jobQueue?: JobQueue;
   /** Seconds between job polls; low in tests. */
@@ -37,22 +37,24 @@ export function bindServiceDependencies(app: Application, config: ServiceConfig,
   app.bind('datasources.config.pg').to(pgDataSourceConfig(config.database));
   app.bind(AuthBindings.BEARER_VERIFIER).to(new BearerTokenVerifier(config.auth));
 
-  const provider = overrides.videoProvider ?? createVideoProvider(config);
-  app.bind(VideoBindings.PROVIDER).to(provider);
+  app.bind(RepositoryBindings.TRANSACTIONS).toClass(TransactionRunner).inScope(BindingScope.SINGLETON);
+
+  // Providers register through the extension point; the configured ones are built once, at start.
+  app.component(VideoComponent);
+  app
+    .bind(VideoBindings.PROVIDERS)
+    .toDynamicValue(async ({context}) => {
+      const registrations = await Promise.all(
+        context.findByTag({[CoreTags.EXTENSION_FOR]: VIDEO_PROVIDER_EXTENSION_POINT}).map(b => context.get<VideoProviderRegistration>(b.key)),
+      );
+      return new VideoProviders(registrations, config, clock);
+    })
+    .inScope(BindingScope.SINGLETON);
   app.lifeCycleObserver(VideoProviderObserver);
   app.bind(StorageBindings.STORAGE_FACTORY).to(overrides.storageFactory ?? createArchiveStorage);
   if (config.storage.encryptionKey) {
     app.bind(StorageBindings.SECRET_BOX).to(new SecretBox(config.storage.encryptionKey));
   }
-  app.bind(WebhookBindings.CALLBACK_VERIFIER).to(
-    new CallbackVerifier({
-      secrets: config.webhooks.signatureSecrets,
-      applicationId: provider.applicationId,
-      toleranceSeconds: config.webhooks.toleranceSeconds,
-      allowUnsigned: config.webhooks.allowUnsigned,
-      now: () => clock.now().getTime(),
-    }),
-  );
 
   const queue =
     overrides.jobQueue ??

@@ -11,9 +11,9 @@ import type {Logger} from './logging/logger';
 export async function runCluster(config: ServiceConfig, logger: Logger): Promise<void> {
   if (config.port === 0) throw new Error('WORKERS > 1 needs a fixed PORT');
   const runtime = await prepareRuntime(config, logger);
-  const env = {...process.env, ...toWorkerEnv(runtime.config)};
+  serveConfigToWorkers(runtime.config);
   let stopping = false;
-  const fork = () => cluster.fork(env);
+  const fork = () => cluster.fork();
   for (let i = 0; i < config.workers; i++) fork();
   cluster.on('exit', (worker, code) => {
     if (stopping) return;
@@ -41,31 +41,51 @@ export async function runCluster(config: ServiceConfig, logger: Logger): Promise
   process.once('SIGINT', () => void shutdown());
 }
 
-/** The resolved configuration as environment for a worker (which then runs in external mode). */
-function toWorkerEnv(config: ServiceConfig): Record<string, string> {
-  const env: Record<string, string> = {
-    WORKERS: '1',
-    DB_HOST: config.database.host,
-    DB_PORT: String(config.database.port),
-    DB_USER: config.database.user,
-    DB_DATABASE: config.database.database,
-    DB_SCHEMA: config.database.schema,
+/** The resolved configuration as it crosses the IPC channel (JSON: the one Buffer as hex). */
+type WireConfig = Omit<ServiceConfig, 'storage'> & {storage: Omit<ServiceConfig['storage'], 'encryptionKey'> & {encryptionKeyHex?: string}};
+
+const CONFIG_REQUEST = 'vcs:config-request';
+const CONFIG_REPLY = 'vcs:config';
+
+/**
+ * What a worker runs with: the primary's resolved configuration (local mode's database, emulator
+ * and generated secrets included), as an ordinary replica of an external database.
+ */
+function toWire(config: ServiceConfig): WireConfig {
+  const {encryptionKey, ...storage} = config.storage;
+  return {
+    ...config,
+    workers: 1,
+    database: {...config.database, mode: 'external'},
+    storage: {...storage, encryptionKeyHex: encryptionKey?.toString('hex')},
   };
-  if (config.database.password) env.DB_PASSWORD = config.database.password;
-  if (config.auth.secret) env.JWT_SECRET = config.auth.secret;
-  if (config.storage.encryptionKey) env.STORAGE_ENCRYPTION_KEY = config.storage.encryptionKey.toString('hex');
-  if (config.webhooks.signatureSecrets.length > 0) env.VONAGE_SIGNATURE_SECRET = config.webhooks.signatureSecrets.join(',');
-  if (config.vonage) {
-    env.VONAGE_APPLICATION_ID = config.vonage.applicationId;
-    env.VONAGE_PRIVATE_KEY = config.vonage.privateKeyPem;
-    env.VONAGE_VIDEO_HOST = config.vonage.videoHost;
-    env.VONAGE_API_HOST = config.vonage.apiHost;
-    if (config.vonage.apiKey && config.vonage.apiSecret) {
-      env.VONAGE_API_KEY = config.vonage.apiKey;
-      env.VONAGE_API_SECRET = config.vonage.apiSecret;
-    }
-  }
-  return env;
+}
+
+function fromWire(wire: WireConfig): ServiceConfig {
+  const {encryptionKeyHex, ...storage} = wire.storage;
+  return {...wire, storage: {...storage, encryptionKey: encryptionKeyHex ? Buffer.from(encryptionKeyHex, 'hex') : undefined}};
+}
+
+/** Answers each worker's request for the configuration (a worker asks once its listener is in place). */
+function serveConfigToWorkers(config: ServiceConfig): void {
+  const wire = toWire(config);
+  cluster.on('message', (worker, message: unknown) => {
+    if ((message as {type?: unknown} | null)?.type === CONFIG_REQUEST) worker.send({type: CONFIG_REPLY, config: wire});
+  });
+}
+
+/** In a worker: the configuration its primary resolved. */
+export function configFromPrimary(): Promise<ServiceConfig> {
+  return new Promise(resolve => {
+    const onMessage = (message: unknown) => {
+      const reply = message as {type?: unknown; config?: WireConfig} | null;
+      if (reply?.type !== CONFIG_REPLY || !reply.config) return;
+      process.off('message', onMessage);
+      resolve(fromWire(reply.config));
+    };
+    process.on('message', onMessage);
+    process.send!({type: CONFIG_REQUEST});
+  });
 }
 
 export const isClusterWorker = () => cluster.isWorker;

@@ -1,16 +1,15 @@
 import './runtime-tuning';
 import {VideoConferencingApplication} from './application';
 import {loadDotEnv} from './config/load-dotenv';
-import {ConfigError, loadServiceConfig} from './config/service-config';
+import {ConfigError, loadServiceConfig, ServiceConfig} from './config/service-config';
 import {prepareRuntime} from './local/runtime';
 import {createLogger, describeError} from './logging/logger';
-import {isClusterWorker, runCluster} from './cluster';
+import {configFromPrimary, isClusterWorker, runCluster} from './cluster';
 
 export {VideoConferencingApplication} from './application';
 
-/** Starts one service process from the environment; resolves once it listens. */
-export async function main(env: NodeJS.ProcessEnv = process.env): Promise<VideoConferencingApplication> {
-  const config = loadServiceConfig(env);
+/** Starts one service process; resolves once it listens. */
+export async function main(config: ServiceConfig): Promise<VideoConferencingApplication> {
   const logger = createLogger(config.logLevel);
   const runtime = await prepareRuntime(config, logger);
   // Signals are handled below, not by LoopBack's own listener: it re-raises the signal once the app
@@ -59,9 +58,11 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<VideoC
 if (require.main === module) {
   loadDotEnv();
   const start = async () => {
+    // A worker runs with what its primary resolved, not with the environment again.
+    if (isClusterWorker()) return void (await main(await configFromPrimary()));
     const config = loadServiceConfig(process.env);
-    if (config.workers > 1 && !isClusterWorker()) return runCluster(config, createLogger(config.logLevel));
-    await main();
+    if (config.workers > 1) return runCluster(config, createLogger(config.logLevel));
+    await main(config);
   };
   start().catch(error => {
     const message = error instanceof ConfigError ? error.message : `Cannot start: ${(error as Error).message}`;

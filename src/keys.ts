@@ -1,21 +1,22 @@
 import {BindingKey} from '@loopback/core';
 import type {ServiceConfig} from './config/service-config';
 import type {Logger} from './logging/logger';
-import type {VideoProvider} from './providers/video/types';
+import type {VideoProviders} from './providers/video/video-providers';
 import type {ArchiveStorageFactory} from './providers/storage/types';
 import type {SecretBox} from './crypto/secret-box';
 import type {BearerTokenVerifier} from './auth/bearer-token.verifier';
-import type {CallbackVerifier} from './webhooks/callback-verifier';
+import type {TransactionRunner} from './repositories/transaction';
 import type {JobQueue} from './jobs/job-queue';
 import type {Authorizer} from '@loopback/authorization';
 import type {Clock} from './utils/clock';
 import type {HotRoute} from './rest/hot-route-lane';
 import type {HttpEntryServer} from './rest/http-entry.server';
-import type {MeetingEndService} from './services/meeting-end.service';
-import type {ArchivePurgeService} from './services/archive-purge.service';
-import type {StorageTargetService} from './services/storage-target.service';
-import type {ArchiveService} from './services/archive.service';
-import type {VideoEventService} from './services/video-event.service';
+import type {MeetingEndService} from './services/meetings/meeting-end.service';
+import type {ArchivePurgeService} from './services/archives/archive-purge.service';
+import type {StorageTargetService} from './services/archives/storage-target.service';
+import type {ArchiveService} from './services/archives/archive.service';
+import type {ArchiveStatusService} from './services/archives/archive-status.service';
+import type {CallbackRetentionService} from './services/presence/callback-retention.service';
 
 /** Every binding key of the service lives here, namespaced by concern. */
 export namespace ConfigBindings {
@@ -36,8 +37,12 @@ export namespace AuthBindings {
 }
 
 export namespace VideoBindings {
-  /** The provider selected by `VIDEO_PROVIDER`. */
-  export const PROVIDER = BindingKey.create<VideoProvider>('video.provider');
+  /** Every configured provider by name; the default one is `VIDEO_PROVIDER`'s. */
+  export const PROVIDERS = BindingKey.create<VideoProviders>('video.providers-by-name');
+}
+
+export namespace RepositoryBindings {
+  export const TRANSACTIONS = BindingKey.create<TransactionRunner>('repositories.transactions');
 }
 
 export namespace StorageBindings {
@@ -45,16 +50,13 @@ export namespace StorageBindings {
   export const SECRET_BOX = BindingKey.create<SecretBox>('storage.secret-box');
 }
 
-export namespace WebhookBindings {
-  export const CALLBACK_VERIFIER = BindingKey.create<CallbackVerifier>('webhooks.callback-verifier');
-}
-
 export namespace ServiceBindings {
   export const MEETING_END = BindingKey.create<MeetingEndService>('services.MeetingEndService');
   export const ARCHIVE_PURGE = BindingKey.create<ArchivePurgeService>('services.ArchivePurgeService');
   export const STORAGE_TARGET = BindingKey.create<StorageTargetService>('services.StorageTargetService');
   export const ARCHIVE = BindingKey.create<ArchiveService>('services.ArchiveService');
-  export const VIDEO_EVENTS = BindingKey.create<VideoEventService>('services.VideoEventService');
+  export const ARCHIVE_STATUS = BindingKey.create<ArchiveStatusService>('services.ArchiveStatusService');
+  export const CALLBACK_RETENTION = BindingKey.create<CallbackRetentionService>('services.CallbackRetentionService');
 }
 
 export namespace HttpBindings {

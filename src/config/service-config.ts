@@ -1,7 +1,9 @@
 import path from 'node:path';
 import {ConfigError, EnvReader} from './env-reader';
+import {readVideoConfig, VideoConfig} from './video-config';
 
 export {ConfigError} from './env-reader';
+export type {VideoConfig, VonageConfig} from './video-config';
 
 /** Where the database comes from: a configured server or the embedded one under `DATA_DIR`. */
 export type DatabaseMode = 'external' | 'embedded';
@@ -28,22 +30,8 @@ export interface AuthConfig {
   issuer?: string;
 }
 
-export interface VonageConfig {
-  applicationId: string;
-  /** PEM text of the application private key (a path in `VONAGE_PRIVATE_KEY` is read at load time). */
-  privateKeyPem: string;
-  /** Base URL of the Video REST API, without a trailing slash. */
-  videoHost: string;
-  /** Legacy OpenTok project key/secret, only needed to set the archive storage target by API. */
-  apiKey?: string;
-  apiSecret?: string;
-  apiHost: string;
-  timeoutMs: number;
-}
-
+/** Rules every provider's callbacks share. */
 export interface WebhookConfig {
-  /** Every secret that may currently sign callbacks (rotation keeps two valid at once). */
-  signatureSecrets: string[];
   allowUnsigned: boolean;
   toleranceSeconds: number;
 }
@@ -71,9 +59,7 @@ export interface ServiceConfig {
   tokenSigningThreads: number;
   database: DatabaseConfig;
   auth: AuthConfig;
-  videoProvider: string;
-  /** Absent when no Vonage application is configured: local mode uses the emulator. */
-  vonage?: VonageConfig;
+  video: VideoConfig;
   webhooks: WebhookConfig;
   /** How many minutes before `scheduleTime` a scheduled meeting admits attendees. */
   timeToStartMinutes: number;
@@ -114,11 +100,9 @@ export function loadServiceConfig(env: NodeJS.ProcessEnv): ServiceConfig {
   }
 
   const auth = readAuth(read, isProduction);
-  const videoProvider = read.oneOf('VIDEO_PROVIDER', ['vonage']) ?? 'vonage';
-  const vonage = readVonage(read, isProduction);
+  const video = readVideoConfig(read, isProduction);
 
   const webhooks: WebhookConfig = {
-    signatureSecrets: read.list('VONAGE_SIGNATURE_SECRET'),
     allowUnsigned: read.boolean('WEBHOOK_ALLOW_UNSIGNED') ?? false,
     toleranceSeconds: read.integer('WEBHOOK_TOLERANCE_SECONDS', {min: 1, max: 86400}) ?? 300,
   };
@@ -147,8 +131,7 @@ export function loadServiceConfig(env: NodeJS.ProcessEnv): ServiceConfig {
     tokenSigningThreads: read.integer('TOKEN_SIGNING_THREADS', {min: 0, max: 64}) ?? 1,
     database,
     auth,
-    videoProvider,
-    vonage,
+    video,
     webhooks,
     timeToStartMinutes: read.integer('TIME_TO_START', {min: 0, max: 7 * 24 * 60}) ?? 10,
     storage,
@@ -175,27 +158,4 @@ function readAuth(read: EnvReader, isProduction: boolean): AuthConfig {
     throw new ConfigError('JWT_SECRET', 'is required when NODE_ENV=production (or set JWT_PUBLIC_KEY)');
   }
   return {algorithm: 'HS256', secret, issuer};
-}
-
-function readVonage(read: EnvReader, isProduction: boolean): VonageConfig | undefined {
-  const applicationId = read.string('VONAGE_APPLICATION_ID');
-  const videoHost = (read.url('VONAGE_VIDEO_HOST') ?? 'https://video.api.vonage.com').replace(/\/+$/, '');
-  const apiHost = (read.url('VONAGE_API_HOST') ?? 'https://api.opentok.com').replace(/\/+$/, '');
-  const timeoutMs = read.integer('VONAGE_TIMEOUT_MS', {min: 100, max: 120000}) ?? 10000;
-  if (!applicationId) {
-    if (isProduction) {
-      throw new ConfigError('VONAGE_APPLICATION_ID', 'is required when NODE_ENV=production (local mode uses an emulator)');
-    }
-    return undefined;
-  }
-  const privateKeyPem = read.pemOrPath('VONAGE_PRIVATE_KEY');
-  if (!privateKeyPem) {
-    throw new ConfigError('VONAGE_PRIVATE_KEY', 'is required when VONAGE_APPLICATION_ID is set');
-  }
-  const apiKey = read.string('VONAGE_API_KEY');
-  const apiSecret = read.string('VONAGE_API_SECRET');
-  if (Boolean(apiKey) !== Boolean(apiSecret)) {
-    throw new ConfigError(apiKey ? 'VONAGE_API_SECRET' : 'VONAGE_API_KEY', 'must be set together with its pair');
-  }
-  return {applicationId, privateKeyPem, videoHost, apiKey, apiSecret, apiHost, timeoutMs};
 }

@@ -3,7 +3,7 @@ import {authorize} from '@loopback/authorization';
 import {BindingScope, inject, injectable, service} from '@loopback/core';
 import {get, param, Response, RestBindings} from '@loopback/rest';
 import {Permission} from '../auth/permissions';
-import {AttendeeService} from '../services/attendee.service';
+import {AttendeeService} from '../services/presence/attendee.service';
 import {toOptionalBoolean, toPage} from './pagination';
 import {ATTENDEE_SCHEMA, jsonContent} from './specs/meeting.specs';
 

@@ -5,7 +5,7 @@ import {param, post, requestBody} from '@loopback/rest';
 import {SecurityBindings, UserProfile} from '@loopback/security';
 import {toCaller} from '../auth/caller';
 import {Permission} from '../auth/permissions';
-import {JoinToken, MeetingTokenService, TokenRequest} from '../services/meeting-token.service';
+import {JoinToken, MeetingTokenService, TokenRequest} from '../services/meetings/meeting-token.service';
 import {jsonContent, TOKEN_REQUEST_SCHEMA, TOKEN_RESPONSE_SCHEMA} from './specs/meeting.specs';
 
 /** A singleton on the hot path: the caller is injected per call, not per controller instance. */

@@ -5,8 +5,8 @@ import {get, param, patch, post, requestBody} from '@loopback/rest';
 import {SecurityBindings, UserProfile} from '@loopback/security';
 import {toCaller} from '../auth/caller';
 import {Permission} from '../auth/permissions';
-import {MeetingEndService} from '../services/meeting-end.service';
-import {CreateMeetingInput, EditMeetingInput, MeetingService} from '../services/meeting.service';
+import {MeetingEndService} from '../services/meetings/meeting-end.service';
+import {CreateMeetingInput, EditMeetingInput, MeetingService} from '../services/meetings/meeting.service';
 import {CREATE_MEETING_SCHEMA, EDIT_MEETING_SCHEMA, jsonContent, MEETING_SCHEMA} from './specs/meeting.specs';
 
 const READ_PERMISSIONS = [

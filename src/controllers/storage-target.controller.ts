@@ -5,8 +5,8 @@ import {del, get, put, requestBody, Response, RestBindings} from '@loopback/rest
 import {SecurityBindings, UserProfile} from '@loopback/security';
 import {toCaller} from '../auth/caller';
 import {Permission} from '../auth/permissions';
-import {StorageTargetInput} from '../services/storage-target-input';
-import {StorageTargetService, StorageTargetView} from '../services/storage-target.service';
+import {StorageTargetInput} from '../services/archives/storage-target-input';
+import {StorageTargetService, StorageTargetView} from '../services/archives/storage-target.service';
 import {STORAGE_TARGET_INPUT_SCHEMA, STORAGE_TARGET_SCHEMA} from './specs/archive.specs';
 import {jsonContent} from './specs/meeting.specs';
 

@@ -1,63 +1,60 @@
 import {BindingScope, inject, injectable, service} from '@loopback/core';
-import {post, Request, requestBody, RequestBodyObject, Response, RestBindings} from '@loopback/rest';
-import {LoggingBindings, WebhookBindings} from '../keys';
-import type {Logger} from '../logging/logger';
-import {mapVonageCallback} from '../providers/video/vonage/vonage-callback.mapper';
-import {VideoEventService} from '../services/video-event.service';
-import {CallbackVerifier} from '../webhooks/callback-verifier';
-import {WebhookVerificationError} from '../webhooks/webhook-verification.error';
+import {param, post, Request, requestBody, RequestBodyObject, Response, RestBindings} from '@loopback/rest';
+import {ProviderCallbackService} from '../services/presence/provider-callback.service';
 
 /**
- * The exact bytes are needed to check payload_hash, so LoopBack must not parse the
- * body; no schema either, since the body is validated only after its signature is.
+ * The exact bytes are needed to verify signatures, so LoopBack must not parse the body;
+ * no schema either, since the body is validated only after its signature is.
  */
 const RAW_BODY: RequestBodyObject = {
   required: true,
-  // The Authorization header is read from the request, not declared as a parameter: the verifier is
-  // its only judge, and LoopBack's per-parameter validation would cost time on every callback.
-  description: 'Vonage session-monitoring or archive callback (JSON), signed in the Authorization header (HS256 JWT)',
+  // Headers are read from the request, not declared as parameters: the provider's verifier is
+  // their only judge, and LoopBack's per-parameter validation would cost time on every callback.
+  description: "A provider's callback (JSON), signed as that provider signs (e.g. Vonage: HS256 JWT in Authorization)",
   // An explicit schema: left out, LoopBack would describe the parameter's type (a `Buffer` component) instead.
   content: {'application/json': {'x-parser': 'raw', schema: {type: 'object'}}},
 };
 
-/** Vonage callbacks; authenticated by their signature, not by a bearer token. A singleton: it is on the hot path. */
+const RESPONSES = {
+  '200': {description: "An endpoint-validation challenge answered as the provider asks", content: {'application/json': {schema: {type: 'object'}}}},
+  '204': {description: 'Accepted (also for duplicates and unknown sessions)'},
+  '404': {description: 'No provider configured under that name'},
+};
+
+/**
+ * Every provider's callbacks: `POST /webhooks/{provider}[/{kind}]` (and the paths a provider owned
+ * in the original API, e.g. `/webhooks/session`). Authenticated by their signature, not by a bearer
+ * token. A singleton: it is on the hot path.
+ */
 @injectable({scope: BindingScope.SINGLETON})
 export class WebhookController {
-  constructor(
-    @service(VideoEventService) private readonly events: VideoEventService,
-    @inject(WebhookBindings.CALLBACK_VERIFIER) private readonly verifier: CallbackVerifier,
-    @inject(LoggingBindings.LOGGER) private readonly logger: Logger,
-  ) {}
+  constructor(@service(ProviderCallbackService) private readonly callbacks: ProviderCallbackService) {}
 
-  @post('/webhooks/session', {responses: {'204': {description: 'Accepted (also for duplicates and unknown sessions)'}}})
-  async session(
+  @post('/webhooks/{provider}', {responses: RESPONSES})
+  async receive(
+    @param.path.string('provider') provider: string,
     @requestBody(RAW_BODY) body: Buffer,
     @inject(RestBindings.Http.REQUEST) request: Request,
     @inject(RestBindings.Http.RESPONSE) response: Response,
-  ): Promise<void> {
-    await this.receive(body, request.headers.authorization, response);
+  ): Promise<object | undefined> {
+    return this.handle(provider, undefined, body, request, response);
   }
 
-  @post('/webhooks/archive', {responses: {'204': {description: 'Accepted'}}})
-  async archive(
+  @post('/webhooks/{provider}/{kind}', {responses: RESPONSES})
+  async receiveKind(
+    @param.path.string('provider') provider: string,
+    @param.path.string('kind') kind: string,
     @requestBody(RAW_BODY) body: Buffer,
     @inject(RestBindings.Http.REQUEST) request: Request,
     @inject(RestBindings.Http.RESPONSE) response: Response,
-  ): Promise<void> {
-    await this.receive(body, request.headers.authorization, response);
+  ): Promise<object | undefined> {
+    return this.handle(provider, kind, body, request, response);
   }
 
-  private async receive(body: Buffer, authorization: string | undefined, response: Response): Promise<void> {
-    const raw = Buffer.isBuffer(body) ? body : Buffer.from(typeof body === 'string' ? body : JSON.stringify(body ?? ''));
-    try {
-      this.verifier.verify(raw, authorization);
-    } catch (error) {
-      if (error instanceof WebhookVerificationError) this.logger.warn('callback rejected', {reason: error.reason});
-      throw error;
-    }
-    const received = mapVonageCallback(raw);
-    const outcome = await this.events.handle(received);
-    this.logger.debug('callback handled', {event: received.event.type, outcome});
-    response.status(204);
+  private async handle(path: string, kind: string | undefined, body: Buffer, request: Request, response: Response): Promise<object | undefined> {
+    const rawBody = Buffer.isBuffer(body) ? body : Buffer.from(typeof body === 'string' ? body : JSON.stringify(body ?? ''));
+    const reply = await this.callbacks.receive(path, kind, {rawBody, headers: request.headers});
+    response.status(reply.status);
+    return reply.status === 200 ? reply.body : undefined;
   }
 }

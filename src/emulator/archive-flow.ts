@@ -1,5 +1,5 @@
 import type {ArchiveStorageFactory} from '../providers/storage/types';
-import {archiveObjectKey} from '../providers/storage/types';
+import {vonageArchiveObjectKey as archiveObjectKey} from '../providers/video/vonage/vonage-object-key';
 import type {CallbackSender} from './callback-sender';
 import type {EmulatedArchive, EmulatedArchiveStatus, EmulatorState} from './emulator-state';
 import {EmulatorHttpError} from './http-utils';
@@ -63,7 +63,7 @@ export class ArchiveFlow {
       } catch (error) {
         // The adapters' messages name the bucket and cause, never the keys.
         this.o.log('archive upload to the storage target failed', {archiveId: archive.id, type: config.type, error: (error as Error).message});
-        if (config.fallback !== 'vonage') {
+        if (config.fallback !== 'provider') {
           archive.reason = 'upload to the storage target failed';
           await this.advance(archive, 'failed');
           return;

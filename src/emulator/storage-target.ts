@@ -33,10 +33,10 @@ export function parseOpenTokStorageBody(body: unknown): OpenTokStorageTarget {
 
 /**
  * The target Vonage received → one our storage adapters can write to, so the
- * emulator uploads where Vonage would. Vonage's `opentok` fallback is our `vonage`.
+ * emulator uploads where Vonage would. Vonage's `opentok` fallback is our `provider`.
  */
 export function toStorageTargetConfig(target: OpenTokStorageTarget): StorageTargetConfig {
-  const fallback = target.fallback === 'opentok' ? 'vonage' : 'none';
+  const fallback = target.fallback === 'opentok' ? 'provider' : 'none';
   if (target.type === 's3') {
     const {accessKey, secretKey, bucket, endpoint} = target.config;
     // S3-compatible stores (s3rver, MinIO, …) behind a custom endpoint want path-style URLs.

@@ -52,3 +52,19 @@ export class StorageTargetNotFoundError extends DomainError {
 export class DependencyUnavailableError extends DomainError {
   readonly code = 'DEPENDENCY_UNAVAILABLE';
 }
+
+/** A meeting's provider is not configured in this deployment (its credentials were removed). */
+export class ProviderNotConfiguredError extends DomainError {
+  readonly code = 'PROVIDER_NOT_CONFIGURED';
+  constructor(readonly provider: string) {
+    super(`The video provider "${provider}" is not configured in this deployment`);
+  }
+}
+
+/** A callback route names no provider this deployment configured. */
+export class WebhookProviderUnknownError extends DomainError {
+  readonly code = 'WEBHOOK_PROVIDER_UNKNOWN';
+  constructor(provider: string) {
+    super(`No video provider "${provider}" is configured to send callbacks here`);
+  }
+}

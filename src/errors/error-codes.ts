@@ -17,6 +17,8 @@ export const ERROR_CODE_STATUS: Readonly<Record<string, number>> = {
   PROVIDER_NOT_FOUND: 502,
   PROVIDER_CONFLICT: 409,
   DEPENDENCY_UNAVAILABLE: 503,
+  PROVIDER_NOT_CONFIGURED: 503,
+  WEBHOOK_PROVIDER_UNKNOWN: 404,
 };
 
 /** Codes whose own message must not reach the client (it may reveal why a credential failed). */

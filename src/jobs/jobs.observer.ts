@@ -1,7 +1,7 @@
 import {Context, inject, lifeCycleObserver, LifeCycleObserver} from '@loopback/core';
 import {JobBindings, ServiceBindings} from '../keys';
-import type {TeardownJob} from '../services/meeting-end.service';
-import type {ArchivePurgeJob} from '../services/archive-purge.service';
+import type {TeardownJob} from '../services/meetings/meeting-end.service';
+import type {ArchivePurgeJob} from '../services/archives/archive-purge.service';
 import {JobNames, JobQueue} from './job-queue';
 
 /** Starts the durable queue after the datasource, registers the workers, stops before the datasource. */
@@ -17,7 +17,7 @@ export class JobsObserver implements LifeCycleObserver {
     const meetingEnd = await this.context.get(ServiceBindings.MEETING_END);
     const archivePurge = await this.context.get(ServiceBindings.ARCHIVE_PURGE);
     const archives = await this.context.get(ServiceBindings.ARCHIVE);
-    const videoEvents = await this.context.get(ServiceBindings.VIDEO_EVENTS);
+    const videoEvents = await this.context.get(ServiceBindings.CALLBACK_RETENTION);
     await this.queue.register<TeardownJob>(JobNames.MeetingTeardown, job => meetingEnd.teardown(job));
     await this.queue.register<ArchivePurgeJob>(JobNames.ArchivePurge, job => archivePurge.purge(job));
     await this.queue.register(JobNames.ArchiveReconcile, () => archives.reconcileRecentMeetings());

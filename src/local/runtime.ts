@@ -23,7 +23,7 @@ export async function prepareRuntime(config: ServiceConfig, logger: Logger): Pro
   const stops: Array<() => Promise<void>> = [];
   let resolved: ServiceConfig = {...config};
   const needsDevSecrets = !config.auth.secret && !config.auth.publicKeyPem;
-  const secrets = needsDevSecrets || !config.vonage || !config.storage.encryptionKey ? ensureDevSecrets(config.dataDir) : undefined;
+  const secrets = needsDevSecrets || !config.video.vonage || !config.storage.encryptionKey ? ensureDevSecrets(config.dataDir) : undefined;
 
   if (secrets && needsDevSecrets) {
     resolved.auth = {...resolved.auth, secret: secrets.jwtSecret};
@@ -46,7 +46,7 @@ export async function prepareRuntime(config: ServiceConfig, logger: Logger): Pro
   }
 
   let emulator: VonageVideoEmulator | undefined;
-  if (!config.vonage && secrets) {
+  if (!config.video.vonage && secrets) {
     emulator = new VonageVideoEmulator({
       applicationId: secrets.vonageApplicationId,
       applicationPublicKeyPem: createPublicKey(secrets.vonagePrivateKeyPem).export({type: 'spki', format: 'pem'}).toString(),
@@ -59,7 +59,8 @@ export async function prepareRuntime(config: ServiceConfig, logger: Logger): Pro
     const emulatorUrl = await emulator.start(config.emulatorPort, '127.0.0.1');
     const running = emulator;
     stops.unshift(() => running.stop());
-    resolved.vonage = {
+    // The emulator signs callbacks with its own secret.
+    resolved.video = {...resolved.video, vonage: {
       applicationId: secrets.vonageApplicationId,
       privateKeyPem: secrets.vonagePrivateKeyPem,
       videoHost: emulatorUrl,
@@ -67,20 +68,18 @@ export async function prepareRuntime(config: ServiceConfig, logger: Logger): Pro
       apiKey: secrets.vonageApiKey,
       apiSecret: secrets.vonageApiSecret,
       timeoutMs: 10000,
-    };
-    if (resolved.webhooks.signatureSecrets.length === 0) {
-      resolved.webhooks = {...resolved.webhooks, signatureSecrets: [secrets.signatureSecret]};
-    }
+      signatureSecrets: [secrets.signatureSecret],
+    }};
     logger.info('local Vonage Video emulator in use (VONAGE_APPLICATION_ID is unset)', {emulatorUrl});
   }
 
-  if (resolved.webhooks.signatureSecrets.length === 0 && resolved.webhooks.allowUnsigned) {
+  if (resolved.video.vonage?.signatureSecrets.length === 0 && resolved.webhooks.allowUnsigned) {
     logger.warn('WEBHOOK_ALLOW_UNSIGNED=true: callbacks are accepted without a signature');
   }
 
   return {
     config: resolved,
-    onListening: serviceUrl => emulator?.setCallbackUrl(`${serviceUrl}/webhooks/session`),
+    onListening: serviceUrl => emulator?.setCallbackUrl(`${serviceUrl}/webhooks/vonage`),
     stop: async () => {
       for (const stop of stops) await stop();
     },

@@ -6,8 +6,16 @@ export class Meeting extends Entity {
   @property({type: 'number', id: true, generated: true, postgresql: {columnName: 'id', dataType: 'bigint'}})
   id?: number;
 
+  /** The video provider the meeting runs on, for its whole life. */
+  @property({type: 'string', required: true, postgresql: {columnName: 'provider'}})
+  provider!: string;
+
   @property({type: 'string', required: true, postgresql: {columnName: 'session_id'}})
   sessionId!: string;
+
+  /** The provider's session name, where clients join by name (not Vonage). */
+  @property({type: 'string', postgresql: {columnName: 'provider_session_name'}, hidden: true})
+  providerSessionName?: string | null;
 
   @property({type: 'string', required: true, postgresql: {columnName: 'meeting_link'}})
   meetingLink!: string;

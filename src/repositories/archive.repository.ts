@@ -1,13 +1,17 @@
 import {inject} from '@loopback/core';
-import type {Pool, PoolClient} from 'pg';
+import {repository} from '@loopback/repository';
 import {PgDataSource} from '../datasources/pg.datasource';
-import type {ArchiveStatus} from '../providers/video/types';
+import {ARCHIVE_STATUS_RANK, ArchiveStatus} from '../providers/video/types';
 import type {ArchiveUpdate} from '../providers/video/video-event';
+import {OutboxRepository} from './outbox.repository';
+import type {Transaction} from './transaction';
 
 export interface ArchiveRecord {
   archiveId: string;
   meetingId: number | null;
   meetingLinkId: string | null;
+  /** The provider of the archive's meeting. */
+  provider: string | null;
   sessionId: string;
   status: ArchiveStatus;
   name: string | null;
@@ -32,30 +36,35 @@ export interface ArchiveFilter {
   offset: number;
 }
 
-/**
- * A status only moves forward: a late `started` after `stopped`/`uploaded` is ignored.
- * `paused` and `started` share a rank because a recording may toggle between them.
- */
+/** A status only moves forward (ARCHIVE_STATUS_RANK, the neutral contract's order). */
 const RANK_SQL = (column: string) =>
-  `CASE ${column} WHEN 'started' THEN 1 WHEN 'paused' THEN 1 WHEN 'stopped' THEN 2 WHEN 'uploaded' THEN 3
-     WHEN 'available' THEN 3 WHEN 'failed' THEN 3 WHEN 'expired' THEN 4 WHEN 'deleted' THEN 5 ELSE 0 END`;
+  `CASE ${column} ${Object.entries(ARCHIVE_STATUS_RANK)
+    .map(([status, rank]) => `WHEN '${status}' THEN ${rank}`)
+    .join(' ')} ELSE 0 END`;
 
 const SELECT_COLUMNS = `a.archive_id, a.session_detail_id, m.meeting_link, a.session_id, a.status, a.name, a.output_mode,
   a.size_bytes, a.duration_seconds, a.reason, a.created_at, a.url, a.upload_target, a.storage_key,
-  a.provider_deleted, a.storage_deleted, a.deleted`;
+  a.provider_deleted, a.storage_deleted, a.deleted, m.provider AS meeting_provider`;
 
 export class ArchiveRepository {
-  constructor(@inject('datasources.pg') private readonly dataSource: PgDataSource) {}
+  constructor(
+    @inject('datasources.pg') private readonly dataSource: PgDataSource,
+    @repository(OutboxRepository) private readonly outbox: OutboxRepository,
+  ) {}
 
-  /** Inserts or advances an archive; returns true when the row changed. */
-  async upsert(
-    runner: Pool | PoolClient,
-    meetingId: number,
-    sessionId: string,
-    update: ArchiveUpdate,
-    storage: {uploadTarget: string | null; storageKey: string | null},
+  /**
+   * The one writer of an archive's state: inserts or advances it and, when its status changed,
+   * records `archive.<status>`. Returns true when the row changed.
+   */
+  async applyStatus(
+    tx: Transaction,
+    change: {meetingId: number; sessionId: string; update: ArchiveUpdate; storage: {uploadTarget: string | null; storageKey: string | null}; actor: string},
   ): Promise<boolean> {
-    const result = await runner.query(
+    const {meetingId, sessionId, update, storage} = change;
+    // Locks the row (if any) so two callbacks of one archive see each other's status.
+    const before = await tx.client.query('SELECT status FROM archives WHERE archive_id = $1 FOR UPDATE', [update.id]);
+    const previous = (before.rows[0] as {status: ArchiveStatus} | undefined)?.status;
+    const result = await tx.client.query(
       `INSERT INTO archives AS a (archive_id, session_detail_id, session_id, status, name, output_mode, size_bytes,
                                   duration_seconds, reason, created_at, url, upload_target, storage_key)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
@@ -82,7 +91,16 @@ export class ArchiveRepository {
         storage.storageKey,
       ],
     );
-    return (result.rowCount ?? 0) > 0;
+    const changed = (result.rowCount ?? 0) > 0;
+    if (changed && previous !== update.status) {
+      await this.outbox.record(tx, {
+        type: `archive.${update.status}`,
+        meetingId,
+        actor: change.actor,
+        data: {archiveId: update.id, status: update.status, ...(update.reason ? {reason: update.reason} : {})},
+      });
+    }
+    return changed;
   }
 
   async findByArchiveId(archiveId: string): Promise<ArchiveRecord | null> {
@@ -149,12 +167,14 @@ export class ArchiveRepository {
     );
   }
 
-  /** Hides the archive once every copy is gone. */
-  async markDeleted(archiveId: string): Promise<boolean> {
+  /** Hides the archive once every copy is gone, and records `archive.deleted` in the same statement. */
+  async markDeleted(archiveId: string, actor: string | null): Promise<boolean> {
     const result = await this.dataSource.pool.query(
-      `UPDATE archives SET deleted = true, deleted_at = now(), status = 'deleted', url = NULL, modified_on = now()
-        WHERE archive_id = $1 AND NOT deleted`,
-      [archiveId],
+      `WITH gone AS (
+         UPDATE archives SET deleted = true, deleted_at = now(), status = 'deleted', url = NULL, modified_on = now()
+          WHERE archive_id = $1 AND NOT deleted RETURNING session_detail_id)
+       SELECT record_outbox_event('archive.deleted', gone.session_detail_id, $2, jsonb_build_object('archiveId', $1::text), now()) FROM gone`,
+      [archiveId, actor],
     );
     return result.rowCount === 1;
   }
@@ -165,6 +185,7 @@ function toRecord(row: Record<string, unknown>): ArchiveRecord {
     archiveId: row.archive_id as string,
     meetingId: row.session_detail_id === null ? null : Number(row.session_detail_id),
     meetingLinkId: (row.meeting_link as string | null) ?? null,
+    provider: (row.meeting_provider as string | null) ?? null,
     sessionId: row.session_id as string,
     status: row.status as ArchiveStatus,
     name: (row.name as string | null) ?? null,

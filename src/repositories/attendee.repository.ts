@@ -1,6 +1,8 @@
 import {inject} from '@loopback/core';
-import type {Pool, PoolClient} from 'pg';
+import {repository} from '@loopback/repository';
 import {PgDataSource} from '../datasources/pg.datasource';
+import {OutboxRepository} from './outbox.repository';
+import type {Transaction} from './transaction';
 import type {CallbackClaim} from './webhook-event.repository';
 
 /** One attendee as listings show it (items of `AttendeePage.itemsJson`). */
@@ -39,42 +41,39 @@ export interface AttendeeQuery {
   offset: number;
 }
 
+/** How one presence change moved the attendee: absent → present, present → absent, or neither. */
+export type PresenceTransition = 'joined' | 'left' | 'none';
+
 /**
  * Presence is derived from per-connection facts (connected at / disconnected at),
  * so callbacks may arrive twice or in any order and the result is the same.
+ * Every transition records its outbox event in the same transaction.
  */
 export class AttendeeRepository {
-  constructor(@inject('datasources.pg') private readonly dataSource: PgDataSource) {}
+  constructor(
+    @inject('datasources.pg') private readonly dataSource: PgDataSource,
+    @repository(OutboxRepository) private readonly outbox: OutboxRepository,
+  ) {}
 
-  /** Serialises presence updates of one attendee across transactions and replicas. */
-  async lockAttendee(client: PoolClient, meetingId: number, attendee: string): Promise<void> {
-    await client.query({name: 'vcs-lock-attendee', text: 'SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', values: [`attendee:${meetingId}:${attendee}`]});
-  }
-
-  /** The attendee a known connection belongs to (callbacks without connection data). */
-  async attendeeOfConnection(client: PoolClient | Pool, meetingId: number, connectionId: string): Promise<string | null> {
-    const result = await client.query('SELECT attendee FROM attendee_connections WHERE session_detail_id = $1 AND connection_id = $2', [meetingId, connectionId]);
+  /** The attendee a known connection belongs to (callbacks without the attendee's identity). */
+  async attendeeOfConnection(meetingId: number, connectionId: string): Promise<string | null> {
+    const result = await this.dataSource.pool.query({
+      name: 'vcs-attendee-of-connection',
+      text: 'SELECT attendee FROM attendee_connections WHERE session_detail_id = $1 AND connection_id = $2',
+      values: [meetingId, connectionId],
+    });
     return (result.rows[0] as {attendee: string} | undefined)?.attendee ?? null;
   }
 
-  /** Rebuilds the attendee's row from its connections; call under lockAttendee. */
-  async refreshPresence(client: PoolClient, meetingId: number, attendee: string, extMetadata: unknown): Promise<void> {
-    await client.query({
-      name: 'vcs-refresh-presence',
-      text: 'SELECT refresh_attendee_presence($1, $2, $3::jsonb)',
-      values: [meetingId, attendee, extMetadata === undefined ? null : JSON.stringify(extMetadata)],
-    });
-  }
-
   /**
-   * Claims a connection callback, records its fact and rebuilds the attendee's presence
-   * in one round trip and one transaction (migration `connection-callback-function`).
-   * False when another delivery already claimed the callback.
+   * Claims a connection callback, records its fact, rebuilds the attendee's presence and writes the
+   * transition's events in one round trip and one transaction (SQL `record_connection_event`).
+   * 'duplicate' when another delivery already claimed the callback.
    */
-  async recordConnectionEvent(claim: CallbackClaim, fact: ConnectionFact): Promise<boolean> {
+  async recordConnectionEvent(claim: CallbackClaim, fact: ConnectionFact, actor: string): Promise<PresenceTransition | 'duplicate'> {
     const result = await this.dataSource.pool.query({
       name: 'vcs-record-connection-event',
-      text: 'SELECT record_connection_event($1, $2, $3, $4::jsonb, $5, $6, $7, $8, $9, $10, $11::jsonb) AS claimed',
+      text: 'SELECT record_connection_event($1, $2, $3, $4::jsonb, $5, $6, $7, $8, $9, $10, $11::jsonb, $12) AS transition',
       values: [
         claim.dedupeKey,
         claim.eventType,
@@ -87,28 +86,45 @@ export class AttendeeRepository {
         fact.at,
         fact.reason,
         fact.extMetadata === undefined ? null : JSON.stringify(fact.extMetadata),
+        actor,
       ],
     });
-    return (result.rows[0] as {claimed: boolean}).claimed;
+    return (result.rows[0] as {transition: PresenceTransition | 'duplicate'}).transition;
   }
 
-  async attendeesWithOpenConnections(client: PoolClient, meetingId: number): Promise<string[]> {
-    const result = await client.query(
-      'SELECT DISTINCT attendee FROM attendee_connections WHERE session_detail_id = $1 AND disconnected_at IS NULL',
+  /**
+   * The session itself ended: every open connection closes, and each attendee still present leaves
+   * (with its event). Locks attendees in a fixed order, as connection callbacks do, so the two never
+   * deadlock. Returns the attendees who left.
+   */
+  async closeAllConnections(tx: Transaction, meetingId: number, end: {at: Date; reason: string; actor: string}): Promise<string[]> {
+    const open = await tx.client.query(
+      'SELECT DISTINCT attendee FROM attendee_connections WHERE session_detail_id = $1 AND disconnected_at IS NULL ORDER BY attendee',
       [meetingId],
     );
-    return (result.rows as Array<{attendee: string}>).map(r => r.attendee);
-  }
-
-  /** Marks every open connection of a meeting closed: the session itself ended. */
-  async closeAllConnections(client: PoolClient, meetingId: number, at: Date, reason: string): Promise<void> {
-    await client.query(
+    const affected = (open.rows as Array<{attendee: string}>).map(r => r.attendee);
+    for (const attendee of affected) {
+      await tx.client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`attendee:${meetingId}:${attendee}`]);
+    }
+    const present = await tx.client.query('SELECT attendee FROM session_attendees WHERE session_detail_id = $1 AND is_present', [meetingId]);
+    const wasPresent = new Set((present.rows as Array<{attendee: string}>).map(r => r.attendee));
+    await tx.client.query(
       `UPDATE attendee_connections SET disconnected_at = $2, disconnect_reason = $3
         WHERE session_detail_id = $1 AND disconnected_at IS NULL`,
-      [meetingId, at, reason],
+      [meetingId, end.at, end.reason],
     );
+    const left: string[] = [];
+    for (const attendee of affected) {
+      const refreshed = await tx.client.query('SELECT refresh_attendee_presence($1, $2, NULL) AS present', [meetingId, attendee]);
+      if (wasPresent.has(attendee) && !(refreshed.rows[0] as {present: boolean}).present) left.push(attendee);
+    }
+    for (const attendee of left) {
+      await this.outbox.record(tx, {type: 'attendee.left', meetingId, actor: end.actor, data: {attendee, reason: end.reason}, occurredAt: end.at});
+    }
+    return left;
   }
 
+  /** Connections our records still hold open (ending a meeting closes them at the provider too). */
   async liveConnectionIds(meetingId: number): Promise<string[]> {
     const result = await this.dataSource.pool.query(
       'SELECT connection_id FROM attendee_connections WHERE session_detail_id = $1 AND connected_at IS NOT NULL AND disconnected_at IS NULL',

@@ -1,6 +1,6 @@
 import {inject} from '@loopback/core';
-import type {PoolClient} from 'pg';
 import {PgDataSource} from '../datasources/pg.datasource';
+import {runnerOf, Transaction} from './transaction';
 
 export interface AuditEntry {
   actor: string | null;
@@ -15,9 +15,8 @@ export interface AuditEntry {
 export class AuditLogRepository {
   constructor(@inject('datasources.pg') private readonly dataSource: PgDataSource) {}
 
-  async record(entry: AuditEntry, client?: PoolClient): Promise<void> {
-    const runner = client ?? this.dataSource.pool;
-    await runner.query(
+  async record(entry: AuditEntry, tx?: Transaction): Promise<void> {
+    await runnerOf(tx, this.dataSource.pool).query(
       'INSERT INTO audit_logs (actor, action, entity_type, entity_id, before, after) VALUES ($1, $2, $3, $4, $5, $6)',
       [entry.actor, entry.action, entry.entityType, entry.entityId, toJson(entry.before), toJson(entry.after)],
     );

@@ -1,8 +1,9 @@
 import {inject} from '@loopback/core';
-import {DefaultCrudRepository} from '@loopback/repository';
-import type {PoolClient} from 'pg';
+import {DefaultCrudRepository, repository} from '@loopback/repository';
 import {PgDataSource} from '../datasources/pg.datasource';
 import {Meeting} from '../models/meeting.model';
+import {OutboxRepository} from './outbox.repository';
+import {runnerOf, Transaction} from './transaction';
 
 /** Columns a PATCH may write, by API name. */
 export interface MeetingEdit {
@@ -19,9 +20,16 @@ const EDIT_COLUMNS: Record<keyof MeetingEdit, string> = {
   extMetadata: 'ext_metadata',
 };
 
-export interface MeetingTokenView {
+/** A meeting's provider and the provider's handle on its session. */
+export interface MeetingSession {
   id: number;
+  meetingLink: string;
+  provider: string;
   sessionId: string;
+  sessionName: string | null;
+}
+
+export interface MeetingTokenView extends MeetingSession {
   isScheduled: boolean;
   scheduleTime: Date | null;
   startTime: Date | null;
@@ -29,8 +37,22 @@ export interface MeetingTokenView {
   createdBy: string | null;
 }
 
+export type NewMeeting = Pick<
+  Meeting,
+  'meetingLink' | 'provider' | 'sessionId' | 'isScheduled' | 'enableArchiving' | 'endToEndEncryption' | 'createdBy' | 'modifiedBy'
+> & {providerSessionName: string | null; scheduleTime: Date | null; extId: string | null; extMetadata: object | null};
+
+/** Model property → column, read once from the model (the juggler's own mapping). */
+const COLUMN_OF: ReadonlyArray<[string, string]> = Object.entries(Meeting.definition.properties).map(([property, definition]) => [
+  property,
+  (definition as unknown as {postgresql: {columnName: string}}).postgresql.columnName,
+]);
+
 export class MeetingRepository extends DefaultCrudRepository<Meeting, number> {
-  constructor(@inject('datasources.pg') override readonly dataSource: PgDataSource) {
+  constructor(
+    @inject('datasources.pg') override readonly dataSource: PgDataSource,
+    @repository(OutboxRepository) private readonly outbox: OutboxRepository,
+  ) {
     super(Meeting, dataSource);
   }
 
@@ -38,12 +60,34 @@ export class MeetingRepository extends DefaultCrudRepository<Meeting, number> {
     return this.findOne({where: {meetingLink, deleted: false}});
   }
 
-  findBySessionId(sessionId: string): Promise<Meeting | null> {
-    return this.findOne({where: {sessionId, deleted: false}});
+  /** Inserts the meeting and its `meeting.created` event in the caller's transaction. */
+  async insert(tx: Transaction, meeting: NewMeeting): Promise<Meeting> {
+    const result = await tx.client.query(
+      `INSERT INTO video_session_details (meeting_link, provider, session_id, provider_session_name, is_scheduled, schedule_time,
+              enable_archiving, e2ee, ext_id, ext_metadata, created_by, modified_by)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING *`,
+      [
+        meeting.meetingLink,
+        meeting.provider,
+        meeting.sessionId,
+        meeting.providerSessionName,
+        meeting.isScheduled,
+        meeting.scheduleTime,
+        meeting.enableArchiving,
+        meeting.endToEndEncryption,
+        meeting.extId,
+        meeting.extMetadata === null ? null : JSON.stringify(meeting.extMetadata),
+        meeting.createdBy,
+        meeting.modifiedBy,
+      ],
+    );
+    const created = toMeeting(result.rows[0] as Record<string, unknown>);
+    await this.outbox.record(tx, {type: 'meeting.created', meetingId: created.id!, actor: meeting.createdBy ?? null, data: {provider: meeting.provider}});
+    return created;
   }
 
-  /** Writes the edit only while the meeting is still open; false when it ended meanwhile. */
-  async updateIfOpen(id: number, edit: MeetingEdit, actor: string): Promise<boolean> {
+  /** Writes the edit and its `meeting.updated` event only while the meeting is open; false when it ended meanwhile. */
+  async updateIfOpen(tx: Transaction, id: number, edit: MeetingEdit, actor: string): Promise<boolean> {
     const sets: string[] = [];
     const params: unknown[] = [id, actor];
     for (const [field, column] of Object.entries(EDIT_COLUMNS) as Array<[keyof MeetingEdit, string]>) {
@@ -52,27 +96,37 @@ export class MeetingRepository extends DefaultCrudRepository<Meeting, number> {
       params.push(field === 'extMetadata' && value !== null && value !== undefined ? JSON.stringify(value) : value);
       sets.push(`${column} = $${params.length}`);
     }
-    const result = await this.dataSource.pool.query(
+    const result = await tx.client.query(
       `UPDATE video_session_details SET ${[...sets, 'modified_by = $2', 'modified_on = now()'].join(', ')}
         WHERE id = $1 AND end_time IS NULL AND NOT deleted`,
       params,
     );
-    return result.rowCount === 1;
+    if (result.rowCount !== 1) return false;
+    await this.outbox.record(tx, {type: 'meeting.updated', meetingId: id, actor, data: {changed: Object.keys(edit)}});
+    return true;
   }
 
   /**
-   * Ends the meeting if nobody has: of two concurrent calls exactly one gets the row.
-   * Runs on the caller's transaction so follow-up work commits with it.
+   * The one writer of a meeting's end: of two concurrent calls (or an API end and the provider's
+   * session end) exactly one gets the row and records `meeting.ended`.
    */
-  async endIfOpen(client: PoolClient, meetingLink: string, endTime: Date, actor: string): Promise<{id: number; sessionId: string} | null> {
-    const result = await client.query(
-      `UPDATE video_session_details SET end_time = $2, modified_by = $3, modified_on = now()
-        WHERE meeting_link = $1 AND end_time IS NULL AND NOT deleted
-        RETURNING id, session_id`,
-      [meetingLink, endTime, actor],
+  async endIfOpen(
+    tx: Transaction,
+    which: {meetingLink: string} | {meetingId: number},
+    end: {at: Date; actor: string; reason: string},
+  ): Promise<MeetingSession | null> {
+    const [column, value] = 'meetingLink' in which ? ['meeting_link', which.meetingLink] : ['id', which.meetingId];
+    const result = await tx.client.query(
+      `UPDATE video_session_details SET end_time = $2, end_reason = $4, modified_by = $3, modified_on = now()
+        WHERE ${column} = $1 AND end_time IS NULL AND NOT deleted
+        RETURNING id, meeting_link, provider, session_id, provider_session_name`,
+      [value, end.at, end.actor, end.reason],
     );
-    const row = result.rows[0] as {id: string; session_id: string} | undefined;
-    return row ? {id: Number(row.id), sessionId: row.session_id} : null;
+    const row = result.rows[0] as Record<string, unknown> | undefined;
+    if (!row) return null;
+    const session = toSession(row);
+    await this.outbox.record(tx, {type: 'meeting.ended', meetingId: session.id, actor: end.actor, data: {reason: end.reason}, occurredAt: end.at});
+    return session;
   }
 
   /**
@@ -83,15 +137,14 @@ export class MeetingRepository extends DefaultCrudRepository<Meeting, number> {
     const result = await this.dataSource.pool.query({
       // Named: prepared once per pooled connection, so PostgreSQL skips parsing and planning.
       name: 'vcs-meeting-for-token',
-      text: `SELECT id, session_id, is_scheduled, schedule_time, start_time, end_time, created_by
+      text: `SELECT id, meeting_link, provider, session_id, provider_session_name, is_scheduled, schedule_time, start_time, end_time, created_by
                FROM video_session_details WHERE meeting_link = $1 AND NOT deleted`,
       values: [meetingLink],
     });
     const row = result.rows[0] as Record<string, unknown> | undefined;
     if (!row) return null;
     return {
-      id: Number(row.id),
-      sessionId: row.session_id as string,
+      ...toSession(row),
       isScheduled: row.is_scheduled as boolean,
       scheduleTime: (row.schedule_time as Date | null) ?? null,
       startTime: (row.start_time as Date | null) ?? null,
@@ -100,19 +153,88 @@ export class MeetingRepository extends DefaultCrudRepository<Meeting, number> {
     };
   }
 
-  /** Meetings that may have archives still held at the provider (Vonage keeps them 72 h). */
-  async recentlyActive(limit: number): Promise<Array<{id: number; sessionId: string}>> {
-    const result = await this.dataSource.pool.query(
-      `SELECT id, session_id FROM video_session_details
-        WHERE start_time IS NOT NULL AND NOT deleted AND (end_time IS NULL OR end_time > now() - interval '72 hours')
-        ORDER BY start_time DESC LIMIT $1`,
-      [limit],
-    );
-    return (result.rows as Array<{id: string; session_id: string}>).map(r => ({id: Number(r.id), sessionId: r.session_id}));
+  /** The meeting of a provider's session (callbacks), or null when it is not one of ours. */
+  async findSession(provider: string, sessionId: string): Promise<MeetingSession | null> {
+    const result = await this.dataSource.pool.query({
+      name: 'vcs-meeting-by-session',
+      text: 'SELECT id, meeting_link, provider, session_id, provider_session_name FROM video_session_details WHERE provider = $1 AND session_id = $2 AND NOT deleted',
+      values: [provider, sessionId],
+    });
+    const row = result.rows[0] as Record<string, unknown> | undefined;
+    return row ? toSession(row) : null;
   }
 
-  /** Sets startTime on the first token only. */
-  async markStarted(id: number, startTime: Date): Promise<void> {
-    await this.dataSource.pool.query('UPDATE video_session_details SET start_time = $2 WHERE id = $1 AND start_time IS NULL', [id, startTime]);
+  /** The meeting of a session id on any provider (the archive listing's `sessionId` filter). */
+  async findSessionBySessionId(sessionId: string): Promise<MeetingSession | null> {
+    const result = await this.dataSource.pool.query(
+      'SELECT id, meeting_link, provider, session_id, provider_session_name FROM video_session_details WHERE session_id = $1 AND NOT deleted ORDER BY id LIMIT 1',
+      [sessionId],
+    );
+    const row = result.rows[0] as Record<string, unknown> | undefined;
+    return row ? toSession(row) : null;
   }
+
+  /** Also for deleted meetings: their provider session may still need ending. */
+  async findSessionById(id: number): Promise<MeetingSession | null> {
+    const result = await this.dataSource.pool.query('SELECT id, meeting_link, provider, session_id, provider_session_name FROM video_session_details WHERE id = $1', [id]);
+    const row = result.rows[0] as Record<string, unknown> | undefined;
+    return row ? toSession(row) : null;
+  }
+
+  async findSessionByLink(meetingLink: string): Promise<MeetingSession | null> {
+    const result = await this.dataSource.pool.query(
+      'SELECT id, meeting_link, provider, session_id, provider_session_name FROM video_session_details WHERE meeting_link = $1 AND NOT deleted',
+      [meetingLink],
+    );
+    const row = result.rows[0] as Record<string, unknown> | undefined;
+    return row ? toSession(row) : null;
+  }
+
+  /** Meetings that may have archives still held at the provider: started, and not ended longer ago than `withinHours`. */
+  async recentlyActive(limit: number, withinHours: number): Promise<MeetingSession[]> {
+    const result = await this.dataSource.pool.query(
+      `SELECT id, meeting_link, provider, session_id, provider_session_name FROM video_session_details
+        WHERE start_time IS NOT NULL AND NOT deleted AND (end_time IS NULL OR end_time > now() - make_interval(hours => $2))
+        ORDER BY start_time DESC LIMIT $1`,
+      [limit, withinHours],
+    );
+    return (result.rows as Array<Record<string, unknown>>).map(toSession);
+  }
+
+  /** Sets startTime (the API's: when the first join token was issued) once. */
+  async markOpened(id: number, at: Date): Promise<void> {
+    await this.dataSource.pool.query('UPDATE video_session_details SET start_time = $2 WHERE id = $1 AND start_time IS NULL', [id, at]);
+  }
+
+  /** The meeting went live (see `mark_meeting_started`, the one writer); true the first time. */
+  async markStarted(tx: Transaction | undefined, id: number, at: Date, actor: string): Promise<boolean> {
+    const result = await runnerOf(tx, this.dataSource.pool).query('SELECT mark_meeting_started($1, $2, $3) AS started', [id, at, actor]);
+    return (result.rows[0] as {started: boolean}).started;
+  }
+
+  /** The meeting has (had) a recording; the latest archive and where it was uploaded. */
+  async markArchived(tx: Transaction, id: number, archiveId: string, uploadTarget: string | null): Promise<void> {
+    await tx.client.query(
+      `UPDATE video_session_details SET is_archived = true, archive_id = $2,
+              upload_target = COALESCE($3, upload_target), modified_on = now() WHERE id = $1`,
+      [id, archiveId, uploadTarget],
+    );
+  }
+}
+
+function toSession(row: Record<string, unknown>): MeetingSession {
+  return {
+    id: Number(row.id),
+    meetingLink: row.meeting_link as string,
+    provider: row.provider as string,
+    sessionId: row.session_id as string,
+    sessionName: (row.provider_session_name as string | null) ?? null,
+  };
+}
+
+function toMeeting(row: Record<string, unknown>): Meeting {
+  const data: Record<string, unknown> = {};
+  for (const [property, column] of COLUMN_OF) data[property] = row[column];
+  data.id = Number(row.id);
+  return new Meeting(data as Partial<Meeting>);
 }

@@ -1,7 +1,7 @@
 import {inject} from '@loopback/core';
-import type {Pool, PoolClient} from 'pg';
 import {PgDataSource} from '../datasources/pg.datasource';
-import {archiveObjectKey, StorageFallback, StorageType} from '../providers/storage/types';
+import type {StorageFallback, StorageType} from '../providers/storage/types';
+import {Queryable, runnerOf, Transaction} from './transaction';
 
 /** The stored target: settings in clear, credentials only as ciphertext. */
 export interface StoredStorageTarget {
@@ -19,8 +19,8 @@ const SCOPE = 'default';
 export class StorageTargetRepository {
   constructor(@inject('datasources.pg') private readonly dataSource: PgDataSource) {}
 
-  async get(runner: Pool | PoolClient = this.dataSource.pool): Promise<StoredStorageTarget | null> {
-    const result = await runner.query(
+  async get(): Promise<StoredStorageTarget | null> {
+    const result = await this.dataSource.pool.query(
       'SELECT type, settings, secrets_ciphertext, fallback, provider_applied, modified_by, modified_on FROM storage_targets WHERE scope = $1',
       [SCOPE],
     );
@@ -38,22 +38,21 @@ export class StorageTargetRepository {
   }
 
   /** The configured target's type; credentials stay sealed. */
-  async currentType(runner: Pool | PoolClient = this.dataSource.pool): Promise<StorageType | null> {
+  async currentType(runner: Queryable = this.dataSource.pool): Promise<StorageType | null> {
     const result = await runner.query('SELECT type FROM storage_targets WHERE scope = $1', [SCOPE]);
     return (result.rows[0] as {type: StorageType} | undefined)?.type ?? null;
   }
 
   /**
-   * Where an archive the provider reports as `uploaded` lies: the configured target's
-   * type and the object key Vonage writes (provider-facts §A7). Nothing for other statuses.
+   * Where an archive the provider reports as `uploaded` lies: the configured target's type and
+   * the object key the provider wrote. Nothing for other statuses.
    */
   async uploadLocation(
-    runner: Pool | PoolClient,
-    applicationId: string,
-    archive: {id: string; status: string; outputMode: 'composed' | 'individual'},
+    tx: Transaction | undefined,
+    archive: {status: string; objectKey: string | null},
   ): Promise<{uploadTarget: StorageType | null; storageKey: string | null}> {
-    if (archive.status !== 'uploaded') return {uploadTarget: null, storageKey: null};
-    return {uploadTarget: await this.currentType(runner), storageKey: archiveObjectKey(applicationId, archive.id, archive.outputMode)};
+    if (archive.status !== 'uploaded' || !archive.objectKey) return {uploadTarget: null, storageKey: null};
+    return {uploadTarget: await this.currentType(runnerOf(tx, this.dataSource.pool)), storageKey: archive.objectKey};
   }
 
   async save(target: Omit<StoredStorageTarget, 'modifiedOn'>): Promise<void> {

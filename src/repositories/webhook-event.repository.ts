@@ -1,6 +1,6 @@
 import {inject} from '@loopback/core';
-import type {Pool, PoolClient} from 'pg';
 import {PgDataSource} from '../datasources/pg.datasource';
+import {runnerOf, Transaction} from './transaction';
 
 export type WebhookOutcome = 'processed' | 'not_supported' | 'unknown_attendee' | 'stale';
 
@@ -15,15 +15,15 @@ export interface CallbackClaim {
 
 /** One row per callback occurrence; the unique dedupe key makes handling idempotent. */
 export class WebhookEventRepository {
-  constructor(@inject('datasources.pg') readonly dataSource: PgDataSource) {}
+  constructor(@inject('datasources.pg') private readonly dataSource: PgDataSource) {}
 
   /**
    * Claims the occurrence inside the caller's transaction (or on its own when nothing else
    * changes). False means another delivery already claimed it (concurrent duplicates wait on
    * the unique index).
    */
-  async claim(client: PoolClient | Pool, entry: CallbackClaim, outcome: WebhookOutcome = 'processed'): Promise<boolean> {
-    const result = await client.query({
+  async claim(tx: Transaction | undefined, entry: CallbackClaim, outcome: WebhookOutcome = 'processed'): Promise<boolean> {
+    const result = await runnerOf(tx, this.dataSource.pool).query({
       name: 'vcs-claim-callback',
       text: `INSERT INTO webhook_events (dedupe_key, event_type, session_id, outcome, payload)
              VALUES ($1, $2, $3, $5, $4) ON CONFLICT (dedupe_key) DO NOTHING`,
@@ -45,7 +45,7 @@ export class WebhookEventRepository {
     }
   }
 
-  async setOutcome(client: PoolClient, dedupeKey: string, outcome: WebhookOutcome): Promise<void> {
-    await client.query('UPDATE webhook_events SET outcome = $2 WHERE dedupe_key = $1', [dedupeKey, outcome]);
+  async setOutcome(tx: Transaction, dedupeKey: string, outcome: WebhookOutcome): Promise<void> {
+    await tx.client.query('UPDATE webhook_events SET outcome = $2 WHERE dedupe_key = $1', [dedupeKey, outcome]);
   }
 }

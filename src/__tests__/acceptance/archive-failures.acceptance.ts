@@ -72,7 +72,7 @@ describe('Archives when a dependency fails (acceptance)', () => {
     before(async () => {
       t = await setupApplication({
         configure: config => {
-          config.vonage = {...config.vonage!, apiKey: undefined, apiSecret: undefined};
+          config.video.vonage = {...config.video.vonage!, apiKey: undefined, apiSecret: undefined};
         },
       });
     });

@@ -5,7 +5,7 @@ import {HealthController} from '../../controllers/health.controller';
 import {MeetingController} from '../../controllers/meeting.controller';
 import type {JobQueue} from '../../jobs/job-queue';
 import {HotRouteLane} from '../../rest/hot-route-lane';
-import {encodeConnectionData} from '../../services/connection-data';
+import {encodeConnectionData} from '../../providers/video/vonage/connection-data';
 import {TEST_APPLICATION_ID, TEST_SIGNATURE_SECRET} from '../fixtures/vonage-test-keys';
 import {setupApplication, TestApp} from '../helpers/app.helper';
 import {bearer, givenBearerToken} from '../helpers/auth.helper';

@@ -37,6 +37,7 @@ export const MEETING_SCHEMA: SchemaObject = {
     code: {type: 'string', description: 'The meeting link id (same as meetingLink)'},
     id: {type: 'number'},
     meetingLink: {type: 'string'},
+    provider: {type: 'string', description: 'The video provider the meeting runs on, e.g. vonage'},
     sessionId: {type: 'string'},
     isScheduled: {type: 'boolean'},
     scheduleTime: {type: 'string', format: 'date-time', nullable: true},

@@ -6,7 +6,8 @@
 export type StorageType = 's3' | 'azure';
 
 /** What the provider does when an upload fails: drop it, or keep a copy on its cloud. */
-export type StorageFallback = 'none' | 'vonage';
+/** Whether the video provider keeps its own cloud copy when an upload fails. */
+export type StorageFallback = 'none' | 'provider';
 
 export interface S3TargetConfig {
   type: 's3';
@@ -69,11 +70,6 @@ export interface ArchiveStorage {
 
 /** Builds an ArchiveStorage for a target; bound once, so tests can swap it. */
 export type ArchiveStorageFactory = (config: StorageTargetConfig) => ArchiveStorage;
-
-/** Object key the provider writes an archive under (provider-facts §A7). */
-export function archiveObjectKey(applicationId: string, archiveId: string, outputMode: 'composed' | 'individual'): string {
-  return `${applicationId}/${archiveId}/${outputMode === 'individual' ? 'archive.zip' : 'archive.mp4'}`;
-}
 
 /**
  * An endpoint as it may appear in an error message: without user info or query

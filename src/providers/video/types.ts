@@ -1,113 +1,143 @@
+import type {StorageType} from '../storage/types';
+import type {WebhookRequest, WebhookResult} from './video-event';
+
 /**
  * The vendor-neutral contract between the meeting logic and a video platform.
- * Only neutral types cross it: Vonage shapes stay under `vonage/`.
+ * Only neutral types cross it: each vendor's shapes stay in its own folder.
  */
 
 export type ParticipantRole = 'publisher' | 'subscriber' | 'moderator' | 'publisheronly';
+export const PARTICIPANT_ROLES: readonly ParticipantRole[] = ['publisher', 'subscriber', 'moderator', 'publisheronly'];
+
+/** What a provider can do and the bounds it sets; services check these instead of naming a provider. */
+export interface ProviderCapabilities {
+  /** Roles a join credential can carry. */
+  roles: readonly ParticipantRole[];
+  /** Media encrypted end to end (the provider's servers cannot record it). */
+  endToEndEncryption: boolean;
+  /** Recording every session from its start, chosen when the session is created. */
+  automaticRecording: boolean;
+  /** Starting and stopping a recording while the session runs. */
+  manualRecording: boolean;
+  /** Where the provider can upload recordings. */
+  storageKinds: readonly StorageType[];
+  joinTokenTtl: {minSeconds: number; maxSeconds: number; defaultSeconds: number};
+  /** Lifetime of a download URL the provider hosts; null when it hosts none. */
+  recordingUrlTtlSeconds: number | null;
+  /** How long the provider keeps a recording it hosts. */
+  recordingRetentionHours: number;
+}
+
+/** How the service refers to a provider session; `sessionName` only where the provider joins by name. */
+export interface SessionRef {
+  sessionId: string;
+  sessionName?: string | null;
+}
 
 export interface CreateSessionOptions {
-  /** Record every session automatically (routed media only). */
-  archiveAlways: boolean;
-  /** Provider-side end-to-end media encryption. */
+  /** The meeting's link id, for providers that name sessions. */
+  meetingLinkId: string;
+  /** Record the whole session from its start (capability `automaticRecording`). */
+  automaticRecording: boolean;
+  /** Capability `endToEndEncryption`. */
   endToEndEncryption: boolean;
 }
 
-export interface ProviderSession {
-  sessionId: string;
-}
-
-export interface ClientTokenOptions {
+export interface JoinCredentialsRequest {
+  /** The attendee id the service issues (the bearer user); callbacks name it again. */
+  attendeeId: string;
   role: ParticipantRole;
   expiresAt: Date;
-  /** Opaque string echoed back by the provider in connection callbacks (≤ 1000 chars). */
-  connectionData: string;
+  /** The caller's free-form data, passed on to the other participants. */
+  data?: string;
 }
 
-export interface ProviderConnection {
-  connectionId: string;
+export interface JoinCredentials {
+  token: string;
+  /** What the client SDK needs beside the token (Vonage: `sessionId`, `applicationId`). */
+  clientFields: Readonly<Record<string, string>>;
+}
+
+export interface ProviderParticipant {
+  participantId: string;
   state: 'connecting' | 'connected' | 'disconnected';
 }
 
 export type ArchiveStatus = 'started' | 'paused' | 'stopped' | 'uploaded' | 'available' | 'expired' | 'failed' | 'deleted';
-export const ARCHIVE_STATUSES: readonly ArchiveStatus[] = [
-  'started',
-  'paused',
-  'stopped',
-  'uploaded',
-  'available',
-  'expired',
-  'failed',
-  'deleted',
-];
+export const ARCHIVE_STATUSES: readonly ArchiveStatus[] = ['started', 'paused', 'stopped', 'uploaded', 'available', 'expired', 'failed', 'deleted'];
+
+/**
+ * A status only moves forward; a late `started` after `stopped` is ignored.
+ * `paused` and `started` share a rank because a recording may toggle between them.
+ */
+export const ARCHIVE_STATUS_RANK: Readonly<Record<ArchiveStatus, number>> = {
+  started: 1,
+  paused: 1,
+  stopped: 2,
+  uploaded: 3,
+  available: 3,
+  failed: 3,
+  expired: 4,
+  deleted: 5,
+};
+
+export type ArchiveOutputMode = 'composed' | 'individual';
 
 export interface ProviderArchive {
   id: string;
   sessionId: string;
   name: string | null;
   status: ArchiveStatus;
-  outputMode: 'composed' | 'individual';
+  outputMode: ArchiveOutputMode;
   createdAt: Date;
   durationSeconds: number;
   sizeBytes: number;
   /** Provider-hosted download URL, short-lived; only when status is `available`. */
   url: string | null;
   reason: string | null;
+  /** Where the provider wrote the file in the storage target, once `uploaded`. */
+  objectKey: string | null;
 }
 
 export interface ArchivePage {
-  /** Total archives matching the filter at the provider. */
-  count: number;
   items: ProviderArchive[];
-}
-
-export interface ArchiveSearch {
-  sessionId: string;
-  offset: number;
-  count: number;
+  /** Opaque; null on the last page. */
+  nextCursor: string | null;
 }
 
 /** Storage target as the provider receives it (secrets in clear: never log this). */
 export type ProviderStorageTarget =
-  | {
-      type: 's3';
-      bucket: string;
-      accessKey: string;
-      secretKey: string;
-      endpoint?: string;
-      fallback: 'none' | 'provider';
-    }
-  | {
-      type: 'azure';
-      accountName: string;
-      accountKey: string;
-      container: string;
-      domain?: string;
-      fallback: 'none' | 'provider';
-    };
+  | {type: 's3'; bucket: string; accessKey: string; secretKey: string; endpoint?: string; fallback: 'none' | 'provider'}
+  | {type: 'azure'; accountName: string; accountKey: string; container: string; domain?: string; fallback: 'none' | 'provider'};
 
 /** Outcome of asking the provider to upload archives to our storage. */
-export type StorageTargetApplyResult =
-  | {applied: true}
-  | {applied: false; notice: string};
+export type StorageTargetApplyResult = {applied: true} | {applied: false; notice: string};
+
+/** What ending a session should also close: what our records know, beside what the provider lists. */
+export interface EndSessionHints {
+  participantIds: readonly string[];
+  recordingArchiveIds: readonly string[];
+}
 
 export interface VideoProvider {
-  /** Stable provider name, e.g. `vonage`. */
+  /** Stable provider name, e.g. `vonage`; stored with every meeting. */
   readonly name: string;
-  /** Value a client SDK needs beside the token (Vonage: the application id in the apiKey slot). */
-  readonly applicationId: string;
+  readonly capabilities: ProviderCapabilities;
 
-  createSession(options: CreateSessionOptions): Promise<ProviderSession>;
+  createSession(options: CreateSessionOptions): Promise<SessionRef>;
+  /** Removes every participant and stops recordings; idempotent (a retry finishes what is left). */
+  endSession(session: SessionRef, hints: EndSessionHints): Promise<void>;
   /** Signs locally, no network (possibly on another thread, hence the promise). */
-  generateClientToken(sessionId: string, options: ClientTokenOptions): Promise<string>;
-  listConnections(sessionId: string): Promise<ProviderConnection[]>;
-  /** Succeeds when the connection is already gone. */
-  disconnect(sessionId: string, connectionId: string): Promise<void>;
+  issueJoinCredentials(session: SessionRef, request: JoinCredentialsRequest): Promise<JoinCredentials>;
+  listParticipants(session: SessionRef): Promise<ProviderParticipant[]>;
 
-  listArchives(search: ArchiveSearch): Promise<ArchivePage>;
+  listArchives(session: SessionRef, cursor?: string | null): Promise<ArchivePage>;
   getArchive(archiveId: string): Promise<ProviderArchive>;
-  /** Succeeds when the archive is already stopped. */
-  stopArchive(archiveId: string): Promise<void>;
+  /** Throws VideoProviderError `PROVIDER_CONFLICT` while the archive is recording. */
   deleteArchive(archiveId: string): Promise<void>;
+
+  /** Verifies and parses a callback over its raw bytes; throws WebhookVerificationError when unsigned or forged. */
+  parseWebhook(request: WebhookRequest): WebhookResult;
 
   applyStorageTarget(target: ProviderStorageTarget | null): Promise<StorageTargetApplyResult>;
 

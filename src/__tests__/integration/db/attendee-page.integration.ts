@@ -1,6 +1,7 @@
 import {expect} from '@loopback/testlab';
 import {Pool} from 'pg';
 import type {PgDataSource} from '../../../datasources/pg.datasource';
+import {OutboxRepository} from '../../../repositories/outbox.repository';
 import {AttendeeRepository, AttendeeRow} from '../../../repositories/attendee.repository';
 import {givenEmptyDatabase} from '../../helpers/database.helper';
 import {TEST_DATABASE, ensureTestDatabase, queryTestDatabase} from '../../fixtures/postgres';
@@ -16,13 +17,14 @@ describe('Attendee page serialised by PostgreSQL (integration)', () => {
   before(ensureTestDatabase);
   before(() => {
     pool = new Pool({...TEST_DATABASE, max: 2, options: `-c search_path=${TEST_DATABASE.schema}`});
-    repository = new AttendeeRepository({pool} as unknown as PgDataSource);
+    const dataSource = {pool} as unknown as PgDataSource;
+    repository = new AttendeeRepository(dataSource, new OutboxRepository(dataSource));
   });
   after(() => pool.end());
   beforeEach(givenEmptyDatabase);
 
   async function givenAttendees(): Promise<void> {
-    const [meeting] = await queryTestDatabase<{id: string}>(`INSERT INTO video_session_details (session_id, meeting_link) VALUES ('s', 'm') RETURNING id`);
+    const [meeting] = await queryTestDatabase<{id: string}>(`INSERT INTO video_session_details (provider, session_id, meeting_link) VALUES ('vonage', 's', 'm') RETURNING id`);
     await queryTestDatabase(
       `INSERT INTO session_attendees (session_detail_id, attendee, connection_ids, is_present, joined_at, left_at, ext_metadata) VALUES
          ($1, 'plain', '{c1}', true, '2026-11-30 06:32:36.289999+00', NULL, NULL),

@@ -19,7 +19,7 @@ describe('Listing counts kept by triggers (integration)', () => {
   beforeEach(givenEmptyDatabase);
 
   async function givenMeeting(link: string): Promise<number> {
-    const [row] = await queryTestDatabase<{id: string}>(`INSERT INTO video_session_details (session_id, meeting_link) VALUES ($1, $2) RETURNING id`, [`s-${link}`, link]);
+    const [row] = await queryTestDatabase<{id: string}>(`INSERT INTO video_session_details (provider, session_id, meeting_link) VALUES ('vonage', $1, $2) RETURNING id`, [`s-${link}`, link]);
     return Number(row.id);
   }
 

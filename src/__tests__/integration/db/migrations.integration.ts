@@ -23,6 +23,7 @@ describe('SQL migrations (integration)', () => {
       'archives',
       'attendee_connections',
       'audit_logs',
+      'outbox_events',
       'pgmigrations',
       'session_attendee_counts',
       'session_attendees',
@@ -39,7 +40,7 @@ describe('SQL migrations (integration)', () => {
   });
 
   it('leave deleted_on empty on live rows and enforce one attendee row per meeting', async () => {
-    await queryTestDatabase(`INSERT INTO video_session_details (session_id, meeting_link) VALUES ('s-m1', 'm1')`);
+    await queryTestDatabase(`INSERT INTO video_session_details (provider, session_id, meeting_link) VALUES ('vonage', 's-m1', 'm1')`);
     const [row] = await queryTestDatabase<{deleted_on: Date | null; id: string}>(`SELECT id, deleted_on FROM video_session_details WHERE meeting_link = 'm1'`);
     expect(row.deleted_on).to.be.null();
     await queryTestDatabase(`INSERT INTO session_attendees (session_detail_id, attendee) VALUES ($1, 'u1')`, [row.id]);

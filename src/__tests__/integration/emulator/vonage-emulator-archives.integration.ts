@@ -2,7 +2,7 @@ import {expect} from '@loopback/testlab';
 import jwt from 'jsonwebtoken';
 import {randomUUID} from 'node:crypto';
 import {VonageVideoEmulator} from '../../../emulator';
-import {archiveObjectKey} from '../../../providers/storage/types';
+import {vonageArchiveObjectKey as archiveObjectKey} from '../../../providers/video/vonage/vonage-object-key';
 import {TEST_API_KEY, TEST_API_SECRET, TEST_APPLICATION_ID, TEST_SIGNATURE_SECRET} from '../../fixtures/vonage-test-keys';
 import {CallbackReceiver, givenClientToken, givenMemoryStorage, givenRestJwt, readStoredZip, verifySignedCallback, givenEmulator} from './emulator.fixtures';
 

@@ -31,7 +31,7 @@ describe('VonageVideoProvider against the emulator (integration)', () => {
       timeoutMs: 1000,
       ...over,
     });
-  const routed = {archiveAlways: false, endToEndEncryption: false};
+  const routed = {meetingLinkId: 'm', automaticRecording: false, endToEndEncryption: false};
 
   async function control(path: string, body: object = {}): Promise<Record<string, unknown>> {
     const res = await fetch(`${url}${path}`, {method: 'POST', headers: {'content-type': 'application/json'}, body: JSON.stringify(body)});
@@ -70,12 +70,12 @@ describe('VonageVideoProvider against the emulator (integration)', () => {
     });
 
     it('asks for automatic archiving with archiveMode=always', async () => {
-      await givenProvider().createSession({archiveAlways: true, endToEndEncryption: false});
+      await givenProvider().createSession({meetingLinkId: 'm', automaticRecording: true, endToEndEncryption: false});
       expect(emulator.requests[0].body).to.containEql({archiveMode: 'always', 'p2p.preference': 'disabled'});
     });
 
     it('sends e2ee=true only for end-to-end encrypted sessions', async () => {
-      const {sessionId} = await givenProvider().createSession({archiveAlways: false, endToEndEncryption: true});
+      const {sessionId} = await givenProvider().createSession({meetingLinkId: 'm', automaticRecording: false, endToEndEncryption: true});
       expect(emulator.requests[0].body).to.containEql({e2ee: 'true'});
       const state = (await (await fetch(`${url}/_emulator/state`)).json()) as {sessions: Array<{id: string; e2ee: boolean}>};
       expect(state.sessions).to.containDeep([{id: sessionId, e2ee: true}]);
@@ -104,7 +104,7 @@ describe('VonageVideoProvider against the emulator (integration)', () => {
 
     it('no answer within timeoutMs → retryable PROVIDER_UNAVAILABLE without a status', async () => {
       emulator.failNext({path: /\/archive$/}, {status: 200, delayMs: 400});
-      const error = await expectProviderError(givenProvider({timeoutMs: 150}).listArchives({sessionId: 's', offset: 0, count: 1}), 'PROVIDER_UNAVAILABLE');
+      const error = await expectProviderError(givenProvider({timeoutMs: 150}).searchArchives({sessionId: 's', offset: 0, count: 1}), 'PROVIDER_UNAVAILABLE');
       expect(error.status).to.be.undefined();
       expect(error.retryable).to.be.true();
     });
@@ -152,7 +152,7 @@ describe('VonageVideoProvider against the emulator (integration)', () => {
     it('lists a session\'s archives with Vonage\'s query parameters', async () => {
       const vonage = givenProvider();
       const {sessionId, archiveId} = await givenRecording(vonage);
-      const page = await vonage.listArchives({sessionId, offset: 0, count: 50});
+      const page = await vonage.searchArchives({sessionId, offset: 0, count: 50});
       expect(page.count).to.equal(1);
       expect(page.items[0]).to.containDeep({id: archiveId, sessionId, status: 'started', name: 'standup', outputMode: 'composed', url: null});
       expect(page.items[0].createdAt).to.be.instanceOf(Date);

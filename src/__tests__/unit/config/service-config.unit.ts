@@ -1,5 +1,6 @@
 import {expect} from '@loopback/testlab';
 import {ConfigError, loadServiceConfig} from '../../../config/service-config';
+import {testKeys} from '../../fixtures/vonage-test-keys';
 
 function expectConfigError(env: NodeJS.ProcessEnv, variable: string): void {
   let caught: unknown;
@@ -18,7 +19,7 @@ describe('loadServiceConfig (unit)', () => {
     const config = loadServiceConfig({});
     expect(config.port).to.equal(3000);
     expect(config.database.mode).to.equal('embedded');
-    expect(config.vonage).to.be.undefined();
+    expect(config.video.vonage).to.be.undefined();
     expect(config.auth.algorithm).to.equal('HS256');
     expect(config.webhooks.toleranceSeconds).to.equal(300);
     expect(config.timeToStartMinutes).to.equal(10);
@@ -32,9 +33,10 @@ describe('loadServiceConfig (unit)', () => {
   });
 
   it('reads an external database, a schema and several signature secrets', () => {
-    const config = loadServiceConfig({DB_HOST: 'db', DB_PORT: '6543', DB_SCHEMA: 'video', VONAGE_SIGNATURE_SECRET: 'a, b'});
+    const vonage = {VONAGE_APPLICATION_ID: 'app', VONAGE_PRIVATE_KEY: testKeys().privateKeyPem};
+    const config = loadServiceConfig({DB_HOST: 'db', DB_PORT: '6543', DB_SCHEMA: 'video', VONAGE_SIGNATURE_SECRET: 'a, b', ...vonage});
     expect(config.database).to.containEql({mode: 'external', host: 'db', port: 6543, schema: 'video'});
-    expect(config.webhooks.signatureSecrets).to.eql(['a', 'b']);
+    expect(config.video.vonage?.signatureSecrets).to.eql(['a', 'b']);
   });
 
   it('names the variable of a bad value', () => {

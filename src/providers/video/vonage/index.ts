@@ -1,3 +1,4 @@
-export {VonageVideoProvider} from './vonage-video.provider';
+export {VonageVideoProvider, VONAGE_CAPABILITIES} from './vonage-video.provider';
 export {validateVonageOptions} from './vonage.options';
 export type {VonageProviderOptions} from './vonage.options';
+export {vonageRegistration} from './vonage.registration';

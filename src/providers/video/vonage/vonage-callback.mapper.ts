@@ -1,8 +1,27 @@
 import {createHash} from 'node:crypto';
-import type {ArchiveUpdate, ReceivedVideoEvent, VideoEvent} from '../video-event';
-import {ARCHIVE_STATUSES, ArchiveStatus} from '../types';
+import {ARCHIVE_STATUSES, ArchiveStatus, ProviderArchive} from '../types';
 
 type Json = Record<string, unknown>;
+
+/** An archive's state as Vonage's callback reports it (the object key is added by the adapter). */
+export type VonageArchiveUpdate = Omit<ProviderArchive, 'sessionId' | 'objectKey'>;
+
+/** Vonage's callbacks in its own vocabulary (connections and streams); the adapter turns them into neutral events. */
+export type VonageCallbackEvent =
+  | {type: 'connection.created'; sessionId: string; connectionId: string; connectionData: string | null; occurredAt: Date}
+  | {type: 'connection.destroyed'; sessionId: string; connectionId: string; connectionData: string | null; reason: string | null; occurredAt: Date}
+  | {type: 'stream.created'; sessionId: string; streamId: string; connectionId: string; connectionData: string | null; connectedAt: Date; occurredAt: Date}
+  | {type: 'stream.destroyed'; sessionId: string; streamId: string; connectionId: string; connectionData: string | null; reason: string | null; occurredAt: Date}
+  | {type: 'session.created'; sessionId: string; occurredAt: Date}
+  | {type: 'session.destroyed'; sessionId: string; reason: string | null; occurredAt: Date}
+  | {type: 'archive.status'; sessionId: string; archive: VonageArchiveUpdate; occurredAt: Date}
+  | {type: 'unsupported'; sessionId: string | null; providerEvent: string};
+
+export interface MappedVonageCallback {
+  event: VonageCallbackEvent;
+  dedupeKey: string;
+  payloadJson: string;
+}
 
 /** Thrown when a verified callback is not the JSON object Vonage sends. */
 export class CallbackPayloadError extends Error {
@@ -10,7 +29,7 @@ export class CallbackPayloadError extends Error {
 }
 
 /** Vonage session-monitoring and archive callbacks → neutral events (provider-facts §A8). */
-export function mapVonageCallback(rawBody: Buffer): ReceivedVideoEvent {
+export function mapVonageCallback(rawBody: Buffer): MappedVonageCallback {
   const payloadJson = rawBody.toString('utf8');
   let payload: unknown;
   try {
@@ -23,7 +42,7 @@ export function mapVonageCallback(rawBody: Buffer): ReceivedVideoEvent {
   return {event, dedupeKey: dedupeKeyOf(event, payload, rawBody), payloadJson};
 }
 
-function toEvent(p: Json): VideoEvent {
+function toEvent(p: Json): VonageCallbackEvent {
   const name = typeof p.event === 'string' ? p.event : '';
   const sessionId = typeof p.sessionId === 'string' ? p.sessionId : null;
   const occurredAt = toDate(p.timestamp) ?? new Date();
@@ -63,7 +82,7 @@ function toEvent(p: Json): VideoEvent {
   return {type: 'unsupported', sessionId, providerEvent: name || 'unknown'};
 }
 
-function toArchive(p: Json): ArchiveUpdate | null {
+function toArchive(p: Json): VonageArchiveUpdate | null {
   const status = p.status;
   if (typeof p.id !== 'string' || typeof status !== 'string' || !ARCHIVE_STATUSES.includes(status as ArchiveStatus)) return null;
   return {
@@ -83,7 +102,7 @@ function toArchive(p: Json): ArchiveUpdate | null {
  * Vonage puts no event id in the body (§A8/§G3): the key names the occurrence
  * (a connection is created once and destroyed once; an archive reaches a status once).
  */
-function dedupeKeyOf(event: VideoEvent, payload: Json, rawBody: Buffer): string {
+function dedupeKeyOf(event: VonageCallbackEvent, payload: Json, rawBody: Buffer): string {
   // Times as Vonage sent them; a missing one falls back to the body's hash.
   const sentAt = payload.updatedAt ?? payload.timestamp ?? `body:${sha256(rawBody)}`;
   let natural: string;

@@ -1,7 +1,14 @@
 import {createPrivateKey, KeyObject, randomUUID} from 'node:crypto';
 import jwt, {SignOptions} from 'jsonwebtoken';
 import {JwtSigningPool} from '../../../crypto/jwt-signing-pool';
-import type {ClientTokenOptions} from '../types';
+import type {ParticipantRole} from '../types';
+
+export interface ClientTokenOptions {
+  role: ParticipantRole;
+  expiresAt: Date;
+  /** Opaque string Vonage echoes in connection callbacks (≤ 1000 chars). */
+  connectionData: string;
+}
 
 /** The header the SDK writes. */
 const SIGN_OPTIONS: SignOptions = {algorithm: 'RS256', header: {typ: 'JWT', alg: 'RS256'}};

@@ -2,21 +2,54 @@ import {Auth} from '@vonage/auth';
 import {Video} from '@vonage/video';
 import type {
   ArchivePage,
-  ArchiveSearch,
-  ClientTokenOptions,
   CreateSessionOptions,
+  EndSessionHints,
+  JoinCredentials,
+  JoinCredentialsRequest,
   ProviderArchive,
-  ProviderConnection,
-  ProviderSession,
+  ProviderCapabilities,
+  ProviderParticipant,
   ProviderStorageTarget,
+  SessionRef,
   StorageTargetApplyResult,
   VideoProvider,
 } from '../types';
+import type {WebhookRequest, WebhookResult} from '../video-event';
 import {VideoProviderError} from '../video-provider.error';
-import {VonageClientTokenSigner} from './vonage-client-token';
+import {encodeConnectionData} from './connection-data';
+import {ClientTokenOptions, VonageClientTokenSigner} from './vonage-client-token';
+import {VonageCallbackVerifier} from './vonage-callback.verifier';
+import {vonageArchiveObjectKey} from './vonage-object-key';
 import {VonageStorageTargetClient} from './vonage-storage-target.client';
-import {sessionIdFromCreateReply, toArchivePage, toProviderArchive, toProviderConnections, VonageArchive} from './vonage.mapper';
+import {VonageWebhooks} from './vonage-webhooks';
+import {
+  sessionIdFromCreateReply,
+  toArchivePage,
+  toProviderArchive,
+  toProviderConnections,
+  VonageArchive,
+  VonageArchivePage,
+  VonageConnectionState,
+  VonageMappedArchive,
+} from './vonage.mapper';
 import {validateVonageOptions, VonageProviderOptions} from './vonage.options';
+
+/** What Vonage Video supports, and its limits (provider-facts §A). */
+export const VONAGE_CAPABILITIES: ProviderCapabilities = {
+  roles: ['publisher', 'subscriber', 'moderator', 'publisheronly'],
+  endToEndEncryption: true,
+  automaticRecording: true,
+  manualRecording: false,
+  storageKinds: ['s3', 'azure'],
+  // A client token lives at most 30 days; 24 h unless the caller asks otherwise.
+  joinTokenTtl: {minSeconds: 1, maxSeconds: 30 * 24 * 3600, defaultSeconds: 24 * 3600},
+  // Vonage's own archive URLs expire after ten minutes; archives it hosts are kept 72 h.
+  recordingUrlTtlSeconds: 600,
+  recordingRetentionHours: 72,
+};
+
+/** Archives Vonage lists per page, and pages read when ending a session. */
+const ARCHIVE_PAGE_SIZE = 50;
 
 const UNIFIED_PLATFORM_NOTICE =
   'This Vonage application uses the unified platform: set the archive storage target in the Vonage dashboard ' +
@@ -32,10 +65,12 @@ const SAFE_ID = /^[A-Za-z0-9_~+-][A-Za-z0-9_~.=+-]{0,511}$/;
 /** VideoProvider over the official Vonage server SDK (`@vonage/video`, provider-facts §A). */
 export class VonageVideoProvider implements VideoProvider {
   readonly name = 'vonage';
+  readonly capabilities = VONAGE_CAPABILITIES;
   readonly applicationId: string;
   private readonly video: Video;
   private readonly tokens: VonageClientTokenSigner;
   private readonly storageTarget?: VonageStorageTargetClient;
+  private readonly webhooks: VonageWebhooks;
 
   constructor(private readonly options: VonageProviderOptions) {
     validateVonageOptions(options);
@@ -50,13 +85,21 @@ export class VonageVideoProvider implements VideoProvider {
     if (options.apiKey && options.apiSecret) {
       this.storageTarget = new VonageStorageTargetClient(options.apiHost, options.apiKey, options.apiSecret, options.timeoutMs);
     }
+    const verifier = new VonageCallbackVerifier({
+      secrets: options.signatureSecrets ?? [],
+      applicationId: options.applicationId,
+      toleranceSeconds: options.callbackToleranceSeconds ?? 300,
+      allowUnsigned: options.allowUnsignedCallbacks ?? false,
+      now: options.now,
+    });
+    this.webhooks = new VonageWebhooks(verifier, options.applicationId);
   }
 
-  async createSession(options: CreateSessionOptions): Promise<ProviderSession> {
+  async createSession(options: CreateSessionOptions): Promise<SessionRef> {
     // Sent as a form through the SDK's client: the SDK's createSession has no e2ee flag.
     // Media is always routed (archiving and E2EE need the media router); no location hint.
     const form: Record<string, string> = {
-      archiveMode: options.archiveAlways ? 'always' : 'manual',
+      archiveMode: options.automaticRecording ? 'always' : 'manual',
       'p2p.preference': 'disabled',
     };
     if (options.endToEndEncryption) form.e2ee = 'true';
@@ -64,9 +107,55 @@ export class VonageVideoProvider implements VideoProvider {
     return {sessionId: sessionIdFromCreateReply(reply.data)};
   }
 
-  /** Hot path: local RS256 signing with the key parsed once, on worker threads if configured (see VonageClientTokenSigner). */
+  /**
+   * Hot path: local RS256 signing with the key parsed once, on worker threads if configured. The attendee id
+   * travels in the connection data, which Vonage echoes in every callback of the connection.
+   */
+  async issueJoinCredentials(session: SessionRef, request: JoinCredentialsRequest): Promise<JoinCredentials> {
+    const connectionData = encodeConnectionData({attendee: request.attendeeId, data: request.data});
+    const token = await this.generateClientToken(session.sessionId, {role: request.role, expiresAt: request.expiresAt, connectionData});
+    return {token, clientFields: {sessionId: session.sessionId, applicationId: this.applicationId}};
+  }
+
   generateClientToken(sessionId: string, options: ClientTokenOptions): Promise<string> {
     return this.tokens.signOffLoop(sessionId, options);
+  }
+
+  /**
+   * Vonage has no "end session" call: every live connection (ours and the ones Vonage lists) is
+   * disconnected and every recording archive stopped. A failure leaves the rest tried and throws.
+   */
+  async endSession(session: SessionRef, hints: EndSessionHints): Promise<void> {
+    const [listed, archives] = await Promise.all([this.listConnections(session.sessionId), this.searchArchives({sessionId: session.sessionId, offset: 0, count: ARCHIVE_PAGE_SIZE})]);
+    const connectionIds = new Set([...hints.participantIds, ...listed.filter(c => c.state !== 'disconnected').map(c => c.connectionId)]);
+    const recording = new Set([...hints.recordingArchiveIds, ...archives.items.filter(a => a.status === 'started' || a.status === 'paused').map(a => a.id)]);
+    const failures: unknown[] = [];
+    for (const connectionId of connectionIds) {
+      await this.disconnect(session.sessionId, connectionId).catch(error => failures.push(error));
+    }
+    for (const archiveId of recording) {
+      await this.stopArchive(archiveId).catch(error => failures.push(error));
+    }
+    if (failures.length > 0) {
+      const first = failures[0];
+      throw first instanceof VideoProviderError ? first : new Error(`ending the session failed for ${failures.length} call(s)`, {cause: first});
+    }
+  }
+
+  async listParticipants(session: SessionRef): Promise<ProviderParticipant[]> {
+    return (await this.listConnections(session.sessionId)).map(c => ({participantId: c.connectionId, state: c.state}));
+  }
+
+  /** The cursor is Vonage's offset. */
+  async listArchives(session: SessionRef, cursor?: string | null): Promise<ArchivePage> {
+    const offset = cursor && /^\d{1,9}$/.test(cursor) ? Number(cursor) : 0;
+    const page = await this.searchArchives({sessionId: session.sessionId, offset, count: ARCHIVE_PAGE_SIZE});
+    const next = offset + page.items.length;
+    return {items: page.items.map(a => this.withObjectKey(a)), nextCursor: page.items.length === ARCHIVE_PAGE_SIZE && next < page.count ? String(next) : null};
+  }
+
+  parseWebhook(request: WebhookRequest): WebhookResult {
+    return this.webhooks.parse(request);
   }
 
   async close(): Promise<void> {
@@ -74,7 +163,7 @@ export class VonageVideoProvider implements VideoProvider {
   }
 
   /** An unknown (e.g. expired) session has no connections: 404 answers `[]`. */
-  async listConnections(sessionId: string): Promise<ProviderConnection[]> {
+  async listConnections(sessionId: string): Promise<VonageConnectionState[]> {
     this.assertId('connection list', sessionId);
     const url = `${this.projectUrl()}/session/${sessionId}/connection`;
     const data = await this.call('connection list', async () => (await this.video.sendGetRequest<unknown>(url)).data, {notFoundAs: {items: []}});
@@ -87,7 +176,8 @@ export class VonageVideoProvider implements VideoProvider {
     await this.call('disconnect', () => this.video.disconnectClient(sessionId, connectionId), {notFoundAs: undefined});
   }
 
-  async listArchives(search: ArchiveSearch): Promise<ArchivePage> {
+  /** One page of Vonage's archive list, by offset. */
+  async searchArchives(search: {sessionId: string; offset: number; count: number}): Promise<VonageArchivePage> {
     this.assertId('archive list', search.sessionId);
     const page = await this.call('archive list', () => this.video.searchArchives({sessionId: search.sessionId, offset: search.offset, count: search.count}));
     return toArchivePage(page);
@@ -96,7 +186,7 @@ export class VonageVideoProvider implements VideoProvider {
   async getArchive(archiveId: string): Promise<ProviderArchive> {
     this.assertId('archive get', archiveId);
     const archive = await this.call('archive get', () => this.video.getArchive(archiveId));
-    return toProviderArchive(archive as unknown as VonageArchive);
+    return this.withObjectKey(toProviderArchive(archive as unknown as VonageArchive));
   }
 
   /**
@@ -126,6 +216,11 @@ export class VonageVideoProvider implements VideoProvider {
     if (!this.storageTarget) return {applied: false, notice: UNIFIED_PLATFORM_NOTICE};
     await this.storageTarget.apply(target);
     return {applied: true};
+  }
+
+  /** Where Vonage writes the archive in the storage target, once it says `uploaded`. */
+  private withObjectKey(archive: VonageMappedArchive): ProviderArchive {
+    return {...archive, objectKey: archive.status === 'uploaded' ? vonageArchiveObjectKey(this.applicationId, archive.id, archive.outputMode) : null};
   }
 
   private projectUrl(): string {

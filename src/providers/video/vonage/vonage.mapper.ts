@@ -1,4 +1,4 @@
-import {ARCHIVE_STATUSES, ArchivePage, ArchiveStatus, ProviderArchive, ProviderConnection, ProviderStorageTarget} from '../types';
+import {ARCHIVE_STATUSES, ArchiveStatus, ProviderArchive, ProviderStorageTarget} from '../types';
 import {VideoProviderError} from '../video-provider.error';
 
 /** The only place that knows Vonage's REST shapes (provider-facts §A3, §A4, §A6, §A7). */
@@ -28,6 +28,21 @@ export interface VonageConnection {
   createdAt?: number;
 }
 
+/** An archive as read from Vonage; the provider adds where it lies in the storage target. */
+export type VonageMappedArchive = Omit<ProviderArchive, 'objectKey'>;
+
+/** `GET .../archive`: Vonage counts every match and pages by offset. */
+export interface VonageArchivePage {
+  count: number;
+  items: VonageMappedArchive[];
+}
+
+/** A connection of a Vonage session and its state. */
+export interface VonageConnectionState {
+  connectionId: string;
+  state: 'connecting' | 'connected' | 'disconnected';
+}
+
 /** Body of the OpenTok-compatible `PUT /v2/project/{apiKey}/archive/storage`. */
 export type OpenTokStorageBody =
   | {type: 's3'; config: {accessKey: string; secretKey: string; bucket: string; endpoint?: string}; fallback: 'none' | 'opentok'}
@@ -41,7 +56,7 @@ export function sessionIdFromCreateReply(data: unknown): string {
   return sessionId;
 }
 
-export function toProviderArchive(raw: VonageArchive): ProviderArchive {
+export function toProviderArchive(raw: VonageArchive): VonageMappedArchive {
   if (!isRecord(raw) || typeof raw.id !== 'string' || typeof raw.sessionId !== 'string') throw malformedReply('archive', 'an archive lacks its id or sessionId');
   if (typeof raw.createdAt !== 'number' || !Number.isFinite(raw.createdAt)) throw malformedReply('archive', 'an archive createdAt is not a timestamp');
   const known = ARCHIVE_STATUSES.includes(raw.status as ArchiveStatus);
@@ -62,20 +77,20 @@ export function toProviderArchive(raw: VonageArchive): ProviderArchive {
 }
 
 /** `GET .../archive` answers `{count, items}`. */
-export function toArchivePage(raw: unknown): ArchivePage {
+export function toArchivePage(raw: unknown): VonageArchivePage {
   if (!isRecord(raw) || !Array.isArray(raw.items)) throw malformedReply('archive list', 'the reply held no items');
   const items = (raw.items as VonageArchive[]).map(toProviderArchive);
   return {count: typeof raw.count === 'number' ? raw.count : items.length, items};
 }
 
 /** `GET .../connection` answers `{count, items}`; states are upper case. */
-export function toProviderConnections(raw: unknown): ProviderConnection[] {
+export function toProviderConnections(raw: unknown): VonageConnectionState[] {
   const items: unknown = isRecord(raw) ? raw.items : undefined;
   if (!Array.isArray(items)) throw malformedReply('connection list', 'the reply held no items');
   return (items as VonageConnection[]).map(toProviderConnection);
 }
 
-export function toProviderConnection(raw: VonageConnection): ProviderConnection {
+export function toProviderConnection(raw: VonageConnection): VonageConnectionState {
   if (!isRecord(raw) || typeof raw.connectionId !== 'string') throw malformedReply('connection list', 'a connection lacks its connectionId');
   const state = (raw.connectionState ?? 'CONNECTED').toLowerCase();
   return {

@@ -18,6 +18,14 @@ export interface VonageProviderOptions {
   timeoutMs: number;
   /** Worker threads that sign client tokens; 0 (default) signs on the event loop. */
   signingThreads?: number;
+  /** Every secret that may currently sign callbacks (rotation keeps two valid at once). */
+  signatureSecrets?: string[];
+  /** Accepted distance of a callback's `iat` from now, both ways, in seconds (default 300). */
+  callbackToleranceSeconds?: number;
+  /** Accept unsigned callbacks when no secret is configured; only when explicitly asked for. */
+  allowUnsignedCallbacks?: boolean;
+  /** Clock for the callback window, in epoch milliseconds (tests pin it). */
+  now?: () => number;
 }
 
 /**

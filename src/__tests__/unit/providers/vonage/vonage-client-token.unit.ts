@@ -2,7 +2,7 @@ import {expect} from '@loopback/testlab';
 import {Auth} from '@vonage/auth';
 import {Video} from '@vonage/video';
 import jwt from 'jsonwebtoken';
-import type {ClientTokenOptions} from '../../../../providers/video/types';
+import type {ClientTokenOptions} from '../../../../providers/video/vonage/vonage-client-token';
 import {VonageVideoProvider} from '../../../../providers/video/vonage';
 import {VonageClientTokenSigner} from '../../../../providers/video/vonage/vonage-client-token';
 import {givenOtherPrivateKeyPem, TEST_APPLICATION_ID, testKeys} from '../../../fixtures/vonage-test-keys';

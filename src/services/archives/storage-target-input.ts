@@ -1,6 +1,6 @@
-import type {StorageConfig} from '../config/service-config';
-import {ValidationError} from '../errors/domain-errors';
-import type {StorageFallback, StorageTargetConfig} from '../providers/storage/types';
+import type {StorageConfig} from '../../config/service-config';
+import {ValidationError} from '../../errors/domain-errors';
+import type {StorageFallback, StorageTargetConfig} from '../../providers/storage/types';
 
 /** PUT /archives/storage-target body, in either spelling (`type` or the older `name`). */
 export interface StorageTargetInput {
@@ -56,10 +56,16 @@ function required(field: string, value: string | undefined): string {
   return value;
 }
 
+/**
+ * `provider`: the video provider keeps its own copy when an upload fails. The widely used
+ * implementation this API follows spells it `vonage` (and OpenTok `opentok`): both still accepted.
+ */
+const PROVIDER_FALLBACK_ALIASES: readonly string[] = ['provider', 'vonage', 'opentok'];
+
 function toFallback(value: string | undefined): StorageFallback {
   if (value === undefined || value === 'none') return 'none';
-  if (value === 'vonage' || value === 'opentok') return 'vonage';
-  throw new ValidationError('fallback must be "none" or "vonage"');
+  if (PROVIDER_FALLBACK_ALIASES.includes(value)) return 'provider';
+  throw new ValidationError('fallback must be "none" or "provider" ("vonage" is accepted as "provider")');
 }
 
 function optionalUrl(value: string | undefined): string | undefined {

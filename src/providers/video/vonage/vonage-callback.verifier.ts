@@ -1,10 +1,10 @@
 import {createHash, createSecretKey, KeyObject} from 'node:crypto';
 import jwt from 'jsonwebtoken';
-import {timingSafeEqual} from './timing-safe-equal';
-import {isWithinWindow} from './timestamp-window';
-import {WebhookVerificationError} from './webhook-verification.error';
+import {timingSafeEqual} from '../../../signing/timing-safe-equal';
+import {isWithinWindow} from '../../../signing/timestamp-window';
+import {WebhookVerificationError} from '../../../signing/webhook-verification.error';
 
-export interface CallbackVerifierOptions {
+export interface VonageCallbackVerifierOptions {
   /** Every currently valid signature secret (rotation keeps two at once). */
   secrets: string[];
   /** When set, a callback naming another application is rejected. */
@@ -33,11 +33,11 @@ interface VonageCallbackClaims {
  * `Authorization`, `payload_hash` = hex SHA-256 of the body, application id,
  * and `iat` within the tolerance in both directions. Pure: no I/O.
  */
-export class CallbackVerifier {
+export class VonageCallbackVerifier {
   private readonly keys: KeyObject[];
   private readonly now: () => number;
 
-  constructor(private readonly options: CallbackVerifierOptions) {
+  constructor(private readonly options: VonageCallbackVerifierOptions) {
     this.keys = options.secrets.map(secret => createSecretKey(Buffer.from(secret, 'utf8')));
     this.now = options.now ?? Date.now;
   }

@@ -1,16 +1,16 @@
 import {BindingScope, inject, injectable} from '@loopback/core';
 import {repository} from '@loopback/repository';
 import {setTimeout as sleep} from 'node:timers/promises';
-import {DependencyUnavailableError, MeetingNotFoundError, MeetingStateError, ValidationError} from '../errors/domain-errors';
-import {isUniqueViolation} from '../db/transaction';
-import {LoggingBindings, UtilBindings, VideoBindings} from '../keys';
-import type {Logger} from '../logging/logger';
-import {describeError} from '../logging/logger';
-import {Meeting} from '../models/meeting.model';
-import type {VideoProvider} from '../providers/video/types';
-import {AuditLogRepository} from '../repositories/audit-log.repository';
-import {MeetingEdit, MeetingRepository} from '../repositories/meeting.repository';
-import type {Clock} from '../utils/clock';
+import {DependencyUnavailableError, MeetingNotFoundError, MeetingStateError, ValidationError} from '../../errors/domain-errors';
+import {LoggingBindings, RepositoryBindings, UtilBindings, VideoBindings} from '../../keys';
+import type {Logger} from '../../logging/logger';
+import {describeError} from '../../logging/logger';
+import {Meeting} from '../../models/meeting.model';
+import type {VideoProviders} from '../../providers/video/video-providers';
+import {AuditLogRepository} from '../../repositories/audit-log.repository';
+import {MeetingEdit, MeetingRepository, NewMeeting} from '../../repositories/meeting.repository';
+import {isUniqueViolation, TransactionRunner} from '../../repositories/transaction';
+import type {Clock} from '../../utils/clock';
 import {newMeetingLinkId} from './meeting-link';
 import {parseTimeInput, requireFuture} from './time-input';
 
@@ -40,7 +40,8 @@ export class MeetingService {
   constructor(
     @repository(MeetingRepository) private readonly meetings: MeetingRepository,
     @repository(AuditLogRepository) private readonly audit: AuditLogRepository,
-    @inject(VideoBindings.PROVIDER) private readonly provider: VideoProvider,
+    @inject(VideoBindings.PROVIDERS) private readonly providers: VideoProviders,
+    @inject(RepositoryBindings.TRANSACTIONS) private readonly transactions: TransactionRunner,
     @inject(UtilBindings.CLOCK) private readonly clock: Clock,
     @inject(LoggingBindings.LOGGER) private readonly logger: Logger,
   ) {}
@@ -53,12 +54,24 @@ export class MeetingService {
         'endToEndEncryption cannot be combined with enableArchiving: archives are recorded on the media server, which cannot decrypt end-to-end encrypted media',
       );
     }
-    const session = await this.provider.createSession({
-      archiveAlways: input.enableArchiving === true,
+    const provider = this.providers.default;
+    if (input.endToEndEncryption && !provider.capabilities.endToEndEncryption) {
+      throw new ValidationError(`endToEndEncryption is not supported by the video provider "${provider.name}"`);
+    }
+    if (input.enableArchiving && !provider.capabilities.automaticRecording) {
+      throw new ValidationError(`enableArchiving is not supported by the video provider "${provider.name}"`);
+    }
+    const meetingLink = newMeetingLinkId();
+    const session = await provider.createSession({
+      meetingLinkId: meetingLink,
+      automaticRecording: input.enableArchiving === true,
       endToEndEncryption: input.endToEndEncryption === true,
     });
-    const meeting = await this.record({
+    return this.record({
+      meetingLink,
+      provider: provider.name,
       sessionId: session.sessionId,
+      providerSessionName: session.sessionName ?? null,
       isScheduled: input.isScheduled === true,
       scheduleTime: scheduleTime ?? null,
       enableArchiving: input.enableArchiving === true,
@@ -68,8 +81,6 @@ export class MeetingService {
       createdBy: actor,
       modifiedBy: actor,
     });
-    await this.audit.record({actor, action: 'meeting.create', entityType: 'meeting', entityId: meeting.meetingLink, after: meeting.toJSON()});
-    return meeting;
   }
 
   async get(meetingLink: string): Promise<Meeting> {
@@ -97,9 +108,12 @@ export class MeetingService {
     if (input.extId !== undefined) edit.extId = input.extId;
     if (input.extMetadata !== undefined) edit.extMetadata = input.extMetadata;
     if (Object.keys(edit).length === 0) return;
-    const written = await this.meetings.updateIfOpen(meeting.id!, edit, actor);
+    const written = await this.transactions.run(async tx => {
+      if (!(await this.meetings.updateIfOpen(tx, meeting.id!, edit, actor))) return false;
+      await this.audit.record({actor, action: 'meeting.edit', entityType: 'meeting', entityId: meetingLink, before: meeting.toJSON(), after: edit}, tx);
+      return true;
+    });
     if (!written) throw new MeetingStateError('The meeting has ended and can no longer be edited');
-    await this.audit.record({actor, action: 'meeting.edit', entityType: 'meeting', entityId: meetingLink, before: meeting.toJSON(), after: edit});
   }
 
   private resolveSchedule(isScheduled: boolean | undefined, scheduleTime: string | number | undefined, now: Date): Date | undefined {
@@ -114,19 +128,28 @@ export class MeetingService {
   }
 
   /**
-   * Stores the meeting for a provider session that already exists. A link collision
-   * takes a new link; a database failure is retried, then logged with the session id
-   * so no provider session goes unrecorded.
+   * Stores the meeting, its audit row and its event for a provider session that already exists.
+   * A link collision takes a new link; a database failure is retried, then logged with the
+   * session id so no provider session goes unrecorded.
    */
-  private async record(data: Partial<Meeting>): Promise<Meeting> {
+  private async record(data: NewMeeting): Promise<Meeting> {
     let lastError: unknown;
     let linkAttempts = 0;
+    let meetingLink = data.meetingLink;
     for (let attempt = 0; attempt <= RECORD_RETRY_DELAYS_MS.length; ) {
       try {
-        return await this.meetings.create({...data, meetingLink: newMeetingLinkId()});
+        return await this.transactions.run(async tx => {
+          const meeting = await this.meetings.insert(tx, {...data, meetingLink});
+          const after = meeting.toJSON();
+          await this.audit.record({actor: data.createdBy ?? null, action: 'meeting.create', entityType: 'meeting', entityId: meeting.meetingLink, after}, tx);
+          return meeting;
+        });
       } catch (error) {
         lastError = error;
-        if (isUniqueViolation(error, 'video_session_details_meeting_link_key') && ++linkAttempts < LINK_ATTEMPTS) continue;
+        if (isUniqueViolation(error, 'video_session_details_meeting_link_key') && ++linkAttempts < LINK_ATTEMPTS) {
+          meetingLink = newMeetingLinkId();
+          continue;
+        }
         if (attempt === RECORD_RETRY_DELAYS_MS.length) break;
         await sleep(RECORD_RETRY_DELAYS_MS[attempt++]);
       }

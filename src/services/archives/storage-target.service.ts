@@ -1,13 +1,15 @@
 import {BindingScope, inject, injectable} from '@loopback/core';
 import {repository} from '@loopback/repository';
-import type {ServiceConfig} from '../config/service-config';
-import type {SecretBox} from '../crypto/secret-box';
-import {DependencyUnavailableError, StorageTargetNotFoundError} from '../errors/domain-errors';
-import {ConfigBindings, StorageBindings, VideoBindings} from '../keys';
-import type {ArchiveStorage, ArchiveStorageFactory, StorageTargetConfig} from '../providers/storage/types';
-import type {ProviderStorageTarget, VideoProvider} from '../providers/video/types';
-import {AuditLogRepository} from '../repositories/audit-log.repository';
-import {StorageTargetRepository, StoredStorageTarget} from '../repositories/storage-target.repository';
+import type {ServiceConfig} from '../../config/service-config';
+import type {SecretBox} from '../../crypto/secret-box';
+import {DependencyUnavailableError, StorageTargetNotFoundError} from '../../errors/domain-errors';
+import {ConfigBindings, StorageBindings, VideoBindings} from '../../keys';
+import type {ArchiveStorage, ArchiveStorageFactory, StorageTargetConfig} from '../../providers/storage/types';
+import type {ProviderStorageTarget, StorageTargetApplyResult} from '../../providers/video/types';
+import type {VideoProviders} from '../../providers/video/video-providers';
+import {AuditLogRepository} from '../../repositories/audit-log.repository';
+import {OutboxRepository} from '../../repositories/outbox.repository';
+import {StorageTargetRepository, StoredStorageTarget} from '../../repositories/storage-target.repository';
 import {StorageTargetInput, toStorageTargetConfig} from './storage-target-input';
 
 /** The target as shown to callers: never a secret. */
@@ -38,7 +40,8 @@ export class StorageTargetService {
   constructor(
     @repository(StorageTargetRepository) private readonly targets: StorageTargetRepository,
     @repository(AuditLogRepository) private readonly audit: AuditLogRepository,
-    @inject(VideoBindings.PROVIDER) private readonly provider: VideoProvider,
+    @inject(VideoBindings.PROVIDERS) private readonly providers: VideoProviders,
+    @repository(OutboxRepository) private readonly outbox: OutboxRepository,
     @inject(StorageBindings.STORAGE_FACTORY) private readonly storageFactory: ArchiveStorageFactory,
     @inject(StorageBindings.SECRET_BOX) private readonly secretBox: SecretBox,
     @inject(ConfigBindings.SERVICE_CONFIG) private readonly config: ServiceConfig,
@@ -48,11 +51,12 @@ export class StorageTargetService {
   async set(input: StorageTargetInput, actor: string): Promise<StorageTargetSaved> {
     const target = toStorageTargetConfig(input, this.config.storage);
     await this.storageFactory(target).probe();
-    const applied = await this.provider.applyStorageTarget(toProviderTarget(target));
+    const applied = await this.applyAtProviders(toProviderTarget(target));
     const stored = toStored(target, this.secretBox, applied.applied, actor);
     await this.targets.save(stored);
     const view = toView({...stored, modifiedOn: new Date()});
     await this.audit.record({actor, action: 'storage-target.set', entityType: 'storage-target', entityId: 'default', after: view});
+    await this.outbox.record(undefined, {type: 'storage_target.updated', meetingId: null, actor, data: {type: view.type, providerApplied: view.providerApplied}});
     return applied.applied ? {target: view} : {target: view, notice: applied.notice};
   }
 
@@ -65,9 +69,23 @@ export class StorageTargetService {
   async remove(actor: string): Promise<void> {
     const stored = await this.targets.get();
     if (!stored) throw new StorageTargetNotFoundError();
-    if (stored.providerApplied) await this.provider.applyStorageTarget(null);
+    if (stored.providerApplied) await this.applyAtProviders(null);
     await this.targets.remove();
     await this.audit.record({actor, action: 'storage-target.remove', entityType: 'storage-target', entityId: 'default', before: toView(stored)});
+    await this.outbox.record(undefined, {type: 'storage_target.updated', meetingId: null, actor, data: {removed: true}});
+  }
+
+  /**
+   * The target goes to every configured provider (one storage target per deployment); the first
+   * that cannot take it by API says where to set it instead.
+   */
+  private async applyAtProviders(target: ProviderStorageTarget | null): Promise<StorageTargetApplyResult> {
+    let result: StorageTargetApplyResult = {applied: true};
+    for (const provider of this.providers.all()) {
+      const applied = await provider.applyStorageTarget(target);
+      if (!applied.applied && result.applied) result = applied;
+    }
+    return result;
   }
 
   /**
@@ -95,7 +113,7 @@ export class StorageTargetService {
 }
 
 function toProviderTarget(target: StorageTargetConfig): ProviderStorageTarget {
-  const fallback = target.fallback === 'vonage' ? 'provider' : 'none';
+  const fallback = target.fallback;
   if (target.type === 's3') {
     return {type: 's3', bucket: target.bucket, accessKey: target.accessKey, secretKey: target.secretKey, endpoint: target.endpoint, fallback};
   }

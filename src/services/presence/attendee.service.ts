@@ -1,7 +1,7 @@
 import {BindingScope, injectable} from '@loopback/core';
 import {repository} from '@loopback/repository';
-import {MeetingNotFoundError} from '../errors/domain-errors';
-import {AttendeePage, AttendeeRepository} from '../repositories/attendee.repository';
+import {MeetingNotFoundError} from '../../errors/domain-errors';
+import {AttendeePage, AttendeeRepository} from '../../repositories/attendee.repository';
 
 /** Who is (or was) in a meeting, as the provider's callbacks told us. */
 @injectable({scope: BindingScope.SINGLETON})

@@ -1,9 +1,9 @@
 import {expect} from '@loopback/testlab';
-import {CallbackVerifier} from '../../../webhooks/callback-verifier';
-import {isWithinWindow} from '../../../webhooks/timestamp-window';
-import {timingSafeEqual} from '../../../webhooks/timing-safe-equal';
-import {WebhookVerificationError} from '../../../webhooks/webhook-verification.error';
-import {signVonageCallback} from '../../helpers/webhook.helper';
+import {VonageCallbackVerifier as CallbackVerifier} from '../../../../providers/video/vonage/vonage-callback.verifier';
+import {isWithinWindow} from '../../../../signing/timestamp-window';
+import {timingSafeEqual} from '../../../../signing/timing-safe-equal';
+import {WebhookVerificationError} from '../../../../signing/webhook-verification.error';
+import {signVonageCallback} from '../../../helpers/webhook.helper';
 
 const SECRET = 'callback-secret-one';
 const NOW_MS = 1_764_000_000_000;

@@ -1,47 +1,31 @@
-import {createStubInstance, expect, sinon, StubbedInstanceWithSinonAccessor} from '@loopback/testlab';
-import {DependencyUnavailableError, ValidationError} from '../../../errors/domain-errors';
-import {createLogger} from '../../../logging/logger';
-import {Meeting} from '../../../models/meeting.model';
-import type {VideoProvider} from '../../../providers/video/types';
-import {AuditLogRepository} from '../../../repositories/audit-log.repository';
-import {MeetingRepository} from '../../../repositories/meeting.repository';
-import {MeetingService} from '../../../services/meeting.service';
+import {createStubInstance, expect, StubbedInstanceWithSinonAccessor} from '@loopback/testlab';
+import {DependencyUnavailableError, ValidationError} from '../../../../errors/domain-errors';
+import {createLogger} from '../../../../logging/logger';
+import {Meeting} from '../../../../models/meeting.model';
+import {AuditLogRepository} from '../../../../repositories/audit-log.repository';
+import {MeetingRepository} from '../../../../repositories/meeting.repository';
+import {MeetingService} from '../../../../services/meetings/meeting.service';
+import {givenProviders, givenStubProvider, givenTransactions, StubProvider} from '../../../helpers/stub-provider';
 
 const NOW = new Date('2026-11-24T09:00:00Z');
-
-function givenProvider(): VideoProvider & {createSession: sinon.SinonStub} {
-  return {
-    name: 'stub',
-    applicationId: 'app',
-    createSession: sinon.stub().resolves({sessionId: 'session-1'}),
-    generateClientToken: sinon.stub(),
-    listConnections: sinon.stub().resolves([]),
-    disconnect: sinon.stub().resolves(),
-    listArchives: sinon.stub().resolves({count: 0, items: []}),
-    getArchive: sinon.stub(),
-    stopArchive: sinon.stub().resolves(),
-    deleteArchive: sinon.stub().resolves(),
-    applyStorageTarget: sinon.stub().resolves({applied: true}),
-  };
-}
 
 describe('MeetingService (unit)', () => {
   let meetings: StubbedInstanceWithSinonAccessor<MeetingRepository>;
   let audit: StubbedInstanceWithSinonAccessor<AuditLogRepository>;
-  let provider: ReturnType<typeof givenProvider>;
+  let provider: StubProvider;
   let service: MeetingService;
 
   beforeEach(() => {
     meetings = createStubInstance(MeetingRepository);
     audit = createStubInstance(AuditLogRepository);
-    provider = givenProvider();
-    meetings.stubs.create.callsFake(async data => new Meeting({id: 1, ...(data as Partial<Meeting>)}));
-    service = new MeetingService(meetings, audit, provider, {now: () => NOW}, createLogger('silent'));
+    provider = givenStubProvider();
+    meetings.stubs.insert.callsFake(async (_tx, data) => new Meeting({id: 1, ...(data as Partial<Meeting>)}));
+    service = new MeetingService(meetings, audit, givenProviders(provider), givenTransactions(), {now: () => NOW}, createLogger('silent'));
   });
 
   it('creates a routed session, archiving always when asked, and stores the meeting', async () => {
     const meeting = await service.create({enableArchiving: true, extId: 'x'}, 'user-1');
-    expect(provider.createSession.firstCall.args[0]).to.eql({archiveAlways: true, endToEndEncryption: false});
+    expect(provider.createSession.firstCall.args[0]).to.containEql({automaticRecording: true, endToEndEncryption: false});
     expect(meeting).to.containEql({sessionId: 'session-1', extId: 'x', createdBy: 'user-1', enableArchiving: true});
     expect(meeting.meetingLink).to.match(/^[A-Za-z0-9_-]{16}$/);
   });
@@ -60,16 +44,16 @@ describe('MeetingService (unit)', () => {
 
   it('takes a new link when the first one collides', async () => {
     const collision = Object.assign(new Error('duplicate'), {code: '23505', constraint: 'video_session_details_meeting_link_key'});
-    meetings.stubs.create.onFirstCall().rejects(collision);
+    meetings.stubs.insert.onFirstCall().rejects(collision);
     const meeting = await service.create({}, 'u');
-    expect(meetings.stubs.create.callCount).to.equal(2);
-    expect(meetings.stubs.create.firstCall.args[0].meetingLink).to.not.equal(meeting.meetingLink);
+    expect(meetings.stubs.insert.callCount).to.equal(2);
+    expect(meetings.stubs.insert.firstCall.args[1].meetingLink).to.not.equal(meeting.meetingLink);
   });
 
   it('retries a failing database, then reports it unavailable', async function () {
     this.timeout(5000);
-    meetings.stubs.create.rejects(Object.assign(new Error('connection terminated'), {code: '57P01'}));
+    meetings.stubs.insert.rejects(Object.assign(new Error('connection terminated'), {code: '57P01'}));
     await expect(service.create({}, 'u')).to.be.rejectedWith(DependencyUnavailableError);
-    expect(meetings.stubs.create.callCount).to.equal(4);
+    expect(meetings.stubs.insert.callCount).to.equal(4);
   });
 });

@@ -1,14 +1,14 @@
 import {BindingScope, inject, injectable} from '@loopback/core';
 import {repository} from '@loopback/repository';
-import {ArchiveConflictError, ArchiveNotFoundError, DependencyUnavailableError} from '../errors/domain-errors';
-import {JobNames, JobQueue} from '../jobs/job-queue';
-import {JobBindings, LoggingBindings, VideoBindings, ServiceBindings} from '../keys';
-import type {Logger} from '../logging/logger';
-import {describeError} from '../logging/logger';
-import type {VideoProvider} from '../providers/video/types';
-import {VideoProviderError} from '../providers/video/video-provider.error';
-import {ArchiveRecord, ArchiveRepository} from '../repositories/archive.repository';
-import {AuditLogRepository} from '../repositories/audit-log.repository';
+import {ArchiveConflictError, ArchiveNotFoundError, DependencyUnavailableError} from '../../errors/domain-errors';
+import {JobNames, JobQueue} from '../../jobs/job-queue';
+import {JobBindings, LoggingBindings, ServiceBindings, VideoBindings} from '../../keys';
+import type {Logger} from '../../logging/logger';
+import {describeError} from '../../logging/logger';
+import type {VideoProviders} from '../../providers/video/video-providers';
+import {VideoProviderError} from '../../providers/video/video-provider.error';
+import {ArchiveRecord, ArchiveRepository} from '../../repositories/archive.repository';
+import {AuditLogRepository} from '../../repositories/audit-log.repository';
 import {StorageTargetService} from './storage-target.service';
 
 export interface ArchivePurgeJob {
@@ -26,7 +26,7 @@ export class ArchivePurgeService {
     @repository(ArchiveRepository) private readonly archives: ArchiveRepository,
     @repository(AuditLogRepository) private readonly audit: AuditLogRepository,
     @inject(ServiceBindings.STORAGE_TARGET) private readonly storageTargets: StorageTargetService,
-    @inject(VideoBindings.PROVIDER) private readonly provider: VideoProvider,
+    @inject(VideoBindings.PROVIDERS) private readonly providers: VideoProviders,
     @inject(JobBindings.QUEUE) private readonly queue: JobQueue,
     @inject(LoggingBindings.LOGGER) private readonly logger: Logger,
   ) {}
@@ -45,7 +45,7 @@ export class ArchivePurgeService {
         {cause: error},
       );
     }
-    await this.archives.markDeleted(archiveId);
+    await this.archives.markDeleted(archiveId, actor);
     await this.audit.record({actor, action: 'archive.delete', entityType: 'archive', entityId: archiveId, before: {status: record.status}});
   }
 
@@ -55,13 +55,13 @@ export class ArchivePurgeService {
     if (!record || record.deleted) return;
     await this.deleteAtProvider(record, null);
     await this.deleteStoredCopy(record);
-    await this.archives.markDeleted(job.archiveId);
+    await this.archives.markDeleted(job.archiveId, null);
   }
 
   private async deleteAtProvider(record: ArchiveRecord, actor: string | null): Promise<void> {
-    if (record.providerDeleted) return;
+    if (record.providerDeleted || !record.provider) return;
     try {
-      await this.provider.deleteArchive(record.archiveId);
+      await this.providers.get(record.provider).deleteArchive(record.archiveId);
     } catch (error) {
       const code = (error as VideoProviderError).code;
       if (code === 'PROVIDER_CONFLICT') {

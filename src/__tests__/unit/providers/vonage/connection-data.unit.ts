@@ -1,7 +1,7 @@
 import {expect} from '@loopback/testlab';
-import {decodeConnectionData, encodeConnectionData} from '../../../services/connection-data';
-import {parseTimeInput} from '../../../services/time-input';
-import {ValidationError} from '../../../errors/domain-errors';
+import {decodeConnectionData, encodeConnectionData} from '../../../../providers/video/vonage/connection-data';
+import {parseTimeInput} from '../../../../services/meetings/time-input';
+import {ValidationError} from '../../../../errors/domain-errors';
 
 describe('connection data (unit)', () => {
   it('round-trips the attendee and the caller data', () => {

@@ -1,4 +1,4 @@
-import {ValidationError} from '../errors/domain-errors';
+import {ValidationError} from '../../errors/domain-errors';
 
 /**
  * Parses a time given as an ISO-8601 string or as epoch milliseconds (number or

@@ -1,0 +1,82 @@
+import {BindingScope, inject, injectable} from '@loopback/core';
+import {repository} from '@loopback/repository';
+import {Permission} from '../../auth/permissions';
+import type {CallerProfile} from '../../auth/bearer-token.verifier';
+import {ConfigBindings, UtilBindings, VideoBindings} from '../../keys';
+import type {ServiceConfig} from '../../config/service-config';
+import {MeetingNotFoundError, MeetingStateError, PermissionDeniedError, ValidationError} from '../../errors/domain-errors';
+import {MeetingRepository} from '../../repositories/meeting.repository';
+import type {ParticipantRole, ProviderCapabilities} from '../../providers/video/types';
+import type {VideoProviders} from '../../providers/video/video-providers';
+import type {Clock} from '../../utils/clock';
+import {parseTimeInput} from './time-input';
+
+export interface TokenRequest {
+  role?: ParticipantRole;
+  expireTime?: string | number;
+  data?: string;
+}
+
+/** The token and whatever else the meeting's provider SDK needs to join (Vonage: `sessionId`, `applicationId`). */
+export type JoinToken = {token: string} & Record<string, string>;
+
+/** Issues join tokens: the hot path at the top of the hour, so one read and a local signature. */
+@injectable({scope: BindingScope.SINGLETON})
+export class MeetingTokenService {
+  private readonly timeToStartMs: number;
+
+  constructor(
+    @repository(MeetingRepository) private readonly meetings: MeetingRepository,
+    @inject(VideoBindings.PROVIDERS) private readonly providers: VideoProviders,
+    @inject(UtilBindings.CLOCK) private readonly clock: Clock,
+    @inject(ConfigBindings.SERVICE_CONFIG) config: ServiceConfig,
+  ) {
+    this.timeToStartMs = config.timeToStartMinutes * 60_000;
+  }
+
+  async issue(meetingLink: string, request: TokenRequest, caller: CallerProfile): Promise<JoinToken> {
+    const now = this.clock.now();
+    const meeting = await this.meetings.findForToken(meetingLink);
+    if (!meeting) throw new MeetingNotFoundError(meetingLink);
+    const provider = this.providers.get(meeting.provider);
+    const expiresAt = this.resolveExpiry(request.expireTime, now, provider.capabilities);
+    if (meeting.endTime) throw new MeetingStateError('The meeting has ended: no new participants can join');
+    if (meeting.isScheduled && meeting.scheduleTime) {
+      const opensAt = new Date(meeting.scheduleTime.getTime() - this.timeToStartMs);
+      if (now < opensAt) {
+        throw new MeetingStateError(`The meeting is scheduled for ${meeting.scheduleTime.toISOString()} and opens at ${opensAt.toISOString()}`);
+      }
+    }
+    const role = request.role ?? 'publisher';
+    if (!provider.capabilities.roles.includes(role)) {
+      throw new ValidationError(`role "${role}" is not supported by the video provider "${provider.name}" (supported: ${provider.capabilities.roles.join(', ')})`);
+    }
+    if (role === 'moderator' && meeting.createdBy !== caller.id && !caller.permissions.includes(Permission.ModerateMeeting)) {
+      throw new PermissionDeniedError(`Only the meeting's creator or a holder of ${Permission.ModerateMeeting} can join as moderator`);
+    }
+    const credentials = await provider.issueJoinCredentials(meeting, {attendeeId: caller.id, role, expiresAt, data: request.data});
+    if (!meeting.startTime) await this.meetings.markOpened(meeting.id, now);
+    return {...credentials.clientFields, token: credentials.token};
+  }
+
+  /** Within the provider's bounds for a join token's lifetime (capabilities.joinTokenTtl). */
+  private resolveExpiry(expireTime: string | number | undefined, now: Date, capabilities: ProviderCapabilities): Date {
+    const ttl = capabilities.joinTokenTtl;
+    if (expireTime === undefined) return new Date(now.getTime() + ttl.defaultSeconds * 1000);
+    const expiresAt = parseTimeInput('expireTime', expireTime);
+    const ttlSeconds = (expiresAt.getTime() - now.getTime()) / 1000;
+    if (ttlSeconds <= 0) throw new ValidationError('expireTime must be in the future');
+    if (ttlSeconds < ttl.minSeconds || ttlSeconds > ttl.maxSeconds) {
+      throw new ValidationError(`expireTime must be between ${describeSeconds(ttl.minSeconds)} and ${describeSeconds(ttl.maxSeconds)} ahead`);
+    }
+    return expiresAt;
+  }
+}
+
+/** `30 days`, `2 hours`, `30 minutes`, `5 seconds`: the largest unit that divides evenly. */
+function describeSeconds(seconds: number): string {
+  for (const [unit, size] of [['day', 86400], ['hour', 3600], ['minute', 60]] as const) {
+    if (seconds >= size && seconds % size === 0) return `${seconds / size} ${unit}${seconds === size ? '' : 's'}`;
+  }
+  return `${seconds} second${seconds === 1 ? '' : 's'}`;
+}
