@@ -8,14 +8,14 @@ import {installAuth} from './auth/install-auth';
 import {bindServiceDependencies, ServiceDependencyOverrides} from './bindings';
 import {HttpBindings, LoggingBindings} from './keys';
 import {describeError} from './logging/logger';
-import {errorMappingMiddleware} from './middleware/error-mapping.middleware';
-import {requestLogMiddleware} from './middleware/request-log.middleware';
+import {errorMappingMiddleware} from './http/error-mapping.middleware';
+import {requestLogMiddleware} from './http/request-log.middleware';
 import {BearerSecuritySpecEnhancer} from './auth/bearer-security.spec-enhancer';
-import type {HotRoute} from './rest/hot-route-lane';
-import {HOT_ROUTES} from './rest/hot-routes';
-import {HttpEntryServer} from './rest/http-entry.server';
-import {QuietTrieRouter} from './rest/quiet-trie.router';
-import {keepStatelessBindingsSingleton} from './rest/stateless-scopes';
+import type {HotRoute} from './http/fast-lane/fast-lane';
+import {HOT_ROUTES} from './http/fast-lane/hot-routes';
+import {HttpEntryServer} from './http/http-entry.server';
+import {QuietTrieRouter} from './http/quiet-trie.router';
+import {keepStatelessBindingsSingleton} from './http/stateless-scopes';
 
 export interface VideoConferencingOptions extends ApplicationConfig {
   serviceConfig: ServiceConfig;

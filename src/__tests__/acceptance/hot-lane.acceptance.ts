@@ -4,7 +4,7 @@ import {Permission} from '../../auth/permissions';
 import {HealthController} from '../../controllers/health.controller';
 import {MeetingController} from '../../controllers/meeting.controller';
 import type {JobQueue} from '../../jobs/job-queue';
-import {HotRouteLane} from '../../rest/hot-route-lane';
+import {HotRouteLane} from '../../http/fast-lane/fast-lane';
 import {encodeConnectionData} from '../../services/connection-data';
 import {TEST_APPLICATION_ID, TEST_SIGNATURE_SECRET} from '../fixtures/vonage-test-keys';
 import {setupApplication, TestApp} from '../helpers/app.helper';

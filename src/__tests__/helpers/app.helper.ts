@@ -6,7 +6,7 @@ import {VonageVideoEmulator} from '../../emulator';
 import {ServiceDependencyOverrides} from '../../bindings';
 import {createLogger} from '../../logging/logger';
 import {createArchiveStorage} from '../../providers/storage/storage.factory';
-import type {HotRoute} from '../../rest/hot-route-lane';
+import type {HotRoute} from '../../http/fast-lane/fast-lane';
 import {TEST_DATABASE, ensureTestDatabase} from '../fixtures/postgres';
 import {TEST_API_KEY, TEST_API_SECRET, TEST_APPLICATION_ID, TEST_SIGNATURE_SECRET, testKeys} from '../fixtures/vonage-test-keys';
 import {TEST_JWT_ISSUER, TEST_JWT_SECRET} from './auth.helper';

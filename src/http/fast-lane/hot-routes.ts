@@ -1,8 +1,8 @@
-import {ArchiveController} from '../controllers/archive.controller';
-import {AttendeeController} from '../controllers/attendee.controller';
-import {MeetingTokenController} from '../controllers/meeting-token.controller';
-import {WebhookController} from '../controllers/webhook.controller';
-import type {HotRoute} from './hot-route-lane';
+import {ArchiveController} from '../../controllers/archive.controller';
+import {AttendeeController} from '../../controllers/attendee.controller';
+import {MeetingTokenController} from '../../controllers/meeting-token.controller';
+import {WebhookController} from '../../controllers/webhook.controller';
+import type {HotRoute} from './fast-lane';
 
 /**
  * The routes that take the bulk of the traffic: at the top of the hour join tokens

@@ -4,10 +4,10 @@ import {BindingScope, Constructor, describeInjectedArguments} from '@loopback/co
 import {FindRoute, getControllerSpec, ParseParams, Reject, Request, Response, RestBindings, RestServer, Send} from '@loopback/rest';
 import {SecurityBindings, UserProfile} from '@loopback/security';
 import type {IncomingMessage, ServerResponse} from 'node:http';
-import {assertPermitted} from '../auth/permission.authorizer';
-import type {Logger} from '../logging/logger';
-import {mapErrorForResponse} from '../middleware/error-mapping.middleware';
-import {logRequest} from '../middleware/request-log.middleware';
+import {assertPermitted} from '../../auth/permission.authorizer';
+import type {Logger} from '../../logging/logger';
+import {mapErrorForResponse} from '../error-mapping.middleware';
+import {logRequest} from '../request-log.middleware';
 
 /** A controller method answered by the hot lane instead of the full LoopBack sequence. */
 export interface HotRoute {
@@ -37,7 +37,7 @@ export interface HotRouteLaneDeps {
 }
 
 /**
- * Answers the hottest routes (src/rest/hot-routes.ts) without LoopBack's
+ * Answers the hottest routes (src/http/fast-lane/hot-routes.ts) without LoopBack's
  * per-request context, middleware chain and interceptor machinery, which cost more
  * than the work itself (bench/README.md). Every rule still comes from the one place
  * LoopBack reads it: the route, parameters and body schema from the controller's

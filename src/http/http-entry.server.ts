@@ -6,7 +6,7 @@ import cors from 'cors';
 import type {ServiceConfig} from '../config/service-config';
 import {ConfigBindings, HttpBindings, LoggingBindings} from '../keys';
 import type {Logger} from '../logging/logger';
-import {HotRoute, HotRouteLane} from './hot-route-lane';
+import {HotRoute, HotRouteLane} from './fast-lane/fast-lane';
 
 /** How long in-flight requests may finish after a stop before their sockets are closed. */
 export const GRACE_PERIOD_FOR_CLOSE_MS = 10_000;
