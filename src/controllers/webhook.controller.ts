@@ -1,5 +1,6 @@
 import {BindingScope, inject, injectable, service} from '@loopback/core';
 import {post, Request, requestBody, RequestBodyObject, Response, RestBindings} from '@loopback/rest';
+import {fastLane} from '../http/fast-lane/fast-lane.decorator';
 import {LoggingBindings, WebhookBindings} from '../keys';
 import type {Logger} from '../logging/logger';
 import {mapVonageCallback} from '../providers/video/vonage/vonage-callback.mapper';
@@ -29,6 +30,7 @@ export class WebhookController {
     @inject(LoggingBindings.LOGGER) private readonly logger: Logger,
   ) {}
 
+  @fastLane()
   @post('/webhooks/session', {responses: {'204': {description: 'Accepted (also for duplicates and unknown sessions)'}}})
   async session(
     @requestBody(RAW_BODY) body: Buffer,
@@ -38,6 +40,7 @@ export class WebhookController {
     await this.receive(body, request.headers.authorization, response);
   }
 
+  @fastLane()
   @post('/webhooks/archive', {responses: {'204': {description: 'Accepted'}}})
   async archive(
     @requestBody(RAW_BODY) body: Buffer,
