@@ -8,21 +8,19 @@ import {installAuth} from './auth/install-auth';
 import {bindServiceDependencies, ServiceDependencyOverrides} from './bindings';
 import {HttpBindings, LoggingBindings} from './keys';
 import {describeError} from './logging/logger';
-import {errorMappingMiddleware} from './middleware/error-mapping.middleware';
-import {requestLogMiddleware} from './middleware/request-log.middleware';
+import {errorMappingMiddleware} from './http/error-mapping.middleware';
+import {requestLogMiddleware} from './http/request-log.middleware';
 import {BearerSecuritySpecEnhancer} from './auth/bearer-security.spec-enhancer';
-import type {HotRoute} from './rest/hot-route-lane';
-import {HOT_ROUTES} from './rest/hot-routes';
-import {HttpEntryServer} from './rest/http-entry.server';
-import {QuietTrieRouter} from './rest/quiet-trie.router';
-import {keepStatelessBindingsSingleton} from './rest/stateless-scopes';
+import {HttpEntryServer} from './http/http-entry.server';
+import {QuietTrieRouter} from './http/quiet-trie.router';
+import {keepStatelessBindingsSingleton} from './http/stateless-scopes';
 
 export interface VideoConferencingOptions extends ApplicationConfig {
   serviceConfig: ServiceConfig;
   /** Replacements for default dependencies (tests, local mode). */
   overrides?: ServiceDependencyOverrides;
-  /** Routes served by the lean lane; tests pass `[]` to compare with LoopBack's full sequence. */
-  hotRoutes?: readonly HotRoute[];
+  /** Serve `@fastLane()` methods in the lean lane (default); tests pass `false` to compare with LoopBack's full sequence. */
+  fastLane?: boolean;
 }
 
 /** Components, middleware and boot options; no logic of its own. */
@@ -32,7 +30,7 @@ export class VideoConferencingApplication extends BootMixin(RepositoryMixin(Rest
     super({
       ...options,
       rest: {
-        // HttpEntryServer listens and hands LoopBack every request the hot lane does not take.
+        // HttpEntryServer listens and hands LoopBack every request the fast lane does not take.
         listenOnStart: false,
         expressSettings: {'x-powered-by': false},
         openApiSpec: {setServersFromRequest: true},
@@ -72,12 +70,12 @@ export class VideoConferencingApplication extends BootMixin(RepositoryMixin(Rest
     this.configure(RestExplorerBindings.COMPONENT).to({path: '/explorer'});
     this.component(RestExplorerComponent);
     keepStatelessBindingsSingleton(this);
-    this.bind(HttpBindings.HOT_ROUTES).to(options.hotRoutes ?? HOT_ROUTES);
+    this.bind(HttpBindings.FAST_LANE_ENABLED).to(options.fastLane ?? true);
     this.add(createBindingFromClass(HttpEntryServer, {key: HttpBindings.ENTRY_SERVER, defaultScope: BindingScope.SINGLETON}));
   }
 
   /**
-   * `start()`, except that a start failing part-way (a port in use, a route the hot lane
+   * `start()`, except that a start failing part-way (a port in use, a route the fast lane
    * cannot serve) stops the observers it already started: LoopBack would leave the
    * database pool and job workers running and refuse `stop()` while it says "starting".
    * (The mixins type `start` as a property, so it cannot be overridden.)

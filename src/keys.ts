@@ -9,8 +9,7 @@ import type {TransactionRunner} from './repositories/transaction';
 import type {JobQueue} from './jobs/job-queue';
 import type {Authorizer} from '@loopback/authorization';
 import type {Clock} from './utils/clock';
-import type {HotRoute} from './rest/hot-route-lane';
-import type {HttpEntryServer} from './rest/http-entry.server';
+import type {HttpEntryServer} from './http/http-entry.server';
 import type {MeetingEndService} from './services/meetings/meeting-end.service';
 import type {ArchivePurgeService} from './services/archives/archive-purge.service';
 import type {StorageTargetService} from './services/archives/storage-target.service';
@@ -60,9 +59,10 @@ export namespace ServiceBindings {
 }
 
 export namespace HttpBindings {
-  /** The listening server: hot routes in the lean lane, the rest through LoopBack. */
+  /** The listening server: `@fastLane()` methods in the lean lane, the rest through LoopBack. */
   export const ENTRY_SERVER = BindingKey.create<HttpEntryServer>('http.entry-server');
-  export const HOT_ROUTES = BindingKey.create<readonly HotRoute[]>('http.hot-routes');
+  /** Off only in tests that compare the lane's answers with LoopBack's full sequence. */
+  export const FAST_LANE_ENABLED = BindingKey.create<boolean>('http.fast-lane.enabled');
 }
 
 export namespace JobBindings {

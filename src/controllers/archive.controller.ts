@@ -6,6 +6,7 @@ import {SecurityBindings, UserProfile} from '@loopback/security';
 import {toCaller} from '../auth/caller';
 import {Permission} from '../auth/permissions';
 import {ValidationError} from '../errors/domain-errors';
+import {fastLane} from '../http/fast-lane/fast-lane.decorator';
 import {ARCHIVE_STATUSES, ArchiveStatus} from '../providers/video/types';
 import {ArchivePurgeService} from '../services/archives/archive-purge.service';
 import {ArchiveDetail, ArchiveService, ArchiveView} from '../services/archives/archive.service';
@@ -23,6 +24,7 @@ export class ArchiveController {
   ) {}
 
   @authorize({scopes: [Permission.GetMeetingArchives]})
+  @fastLane()
   @get('/archives', {responses: {'200': {description: 'Archives of this service\'s meetings, newest first', ...jsonContent(ARCHIVE_PAGE_SCHEMA)}}})
   async list(
     @param.query.string('meetingLinkId') meetingLinkId?: string,

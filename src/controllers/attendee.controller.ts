@@ -3,6 +3,7 @@ import {authorize} from '@loopback/authorization';
 import {BindingScope, inject, injectable, service} from '@loopback/core';
 import {get, param, Response, RestBindings} from '@loopback/rest';
 import {Permission} from '../auth/permissions';
+import {fastLane} from '../http/fast-lane/fast-lane.decorator';
 import {AttendeeService} from '../services/presence/attendee.service';
 import {toOptionalBoolean, toPage} from './pagination';
 import {ATTENDEE_SCHEMA, jsonContent} from './specs/meeting.specs';
@@ -14,6 +15,7 @@ export class AttendeeController {
   constructor(@service(AttendeeService) private readonly attendees: AttendeeService) {}
 
   @authorize({scopes: [Permission.GetMeetingAttendees]})
+  @fastLane()
   @get('/session/{meetingLinkId}/attendees', {
     responses: {
       '200': {

@@ -5,6 +5,7 @@ import {param, post, requestBody} from '@loopback/rest';
 import {SecurityBindings, UserProfile} from '@loopback/security';
 import {toCaller} from '../auth/caller';
 import {Permission} from '../auth/permissions';
+import {fastLane} from '../http/fast-lane/fast-lane.decorator';
 import {JoinToken, MeetingTokenService, TokenRequest} from '../services/meetings/meeting-token.service';
 import {jsonContent, TOKEN_REQUEST_SCHEMA, TOKEN_RESPONSE_SCHEMA} from './specs/meeting.specs';
 
@@ -15,6 +16,7 @@ export class MeetingTokenController {
   constructor(@service(MeetingTokenService) private readonly tokens: MeetingTokenService) {}
 
   @authorize({scopes: [Permission.GenerateMeetingToken]})
+  @fastLane()
   @post('/session/{meetingLinkId}/token', {responses: {'200': {description: 'A client token to join the meeting', ...jsonContent(TOKEN_RESPONSE_SCHEMA)}}})
   async issue(
     @param.path.string('meetingLinkId') meetingLinkId: string,

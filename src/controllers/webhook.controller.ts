@@ -1,5 +1,6 @@
 import {BindingScope, inject, injectable, service} from '@loopback/core';
 import {param, post, Request, requestBody, RequestBodyObject, Response, RestBindings} from '@loopback/rest';
+import {fastLane} from '../http/fast-lane/fast-lane.decorator';
 import {ProviderCallbackService} from '../services/presence/provider-callback.service';
 
 /**
@@ -30,6 +31,7 @@ const RESPONSES = {
 export class WebhookController {
   constructor(@service(ProviderCallbackService) private readonly callbacks: ProviderCallbackService) {}
 
+  @fastLane()
   @post('/webhooks/{provider}', {responses: RESPONSES})
   async receive(
     @param.path.string('provider') provider: string,
@@ -40,6 +42,7 @@ export class WebhookController {
     return this.handle(provider, undefined, body, request, response);
   }
 
+  @fastLane()
   @post('/webhooks/{provider}/{kind}', {responses: RESPONSES})
   async receiveKind(
     @param.path.string('provider') provider: string,

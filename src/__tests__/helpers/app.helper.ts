@@ -1,3 +1,4 @@
+import {Constructor} from '@loopback/core';
 import {Client, supertest} from '@loopback/testlab';
 import {createPublicKey} from 'node:crypto';
 import {VideoConferencingApplication} from '../../application';
@@ -6,7 +7,6 @@ import {VonageVideoEmulator} from '../../emulator';
 import {ServiceDependencyOverrides} from '../../bindings';
 import {createLogger} from '../../logging/logger';
 import {createArchiveStorage} from '../../providers/storage/storage.factory';
-import type {HotRoute} from '../../rest/hot-route-lane';
 import {TEST_DATABASE, ensureTestDatabase} from '../fixtures/postgres';
 import {TEST_API_KEY, TEST_API_SECRET, TEST_APPLICATION_ID, TEST_SIGNATURE_SECRET, testKeys} from '../fixtures/vonage-test-keys';
 import {TEST_JWT_ISSUER, TEST_JWT_SECRET} from './auth.helper';
@@ -59,13 +59,20 @@ export function givenServiceConfig(vonageUrl: string, change: (config: ServiceCo
   return config;
 }
 
+export interface SetupApplicationOptions {
+  configure?: (config: ServiceConfig) => void;
+  overrides?: ServiceDependencyOverrides;
+  /** `false` answers every request through LoopBack's full sequence. */
+  fastLane?: boolean;
+  /** Test-only controllers, bound after boot as the booter binds the real ones. */
+  controllers?: Constructor<object>[];
+}
+
 /**
  * Boots the real application against the test database and an in-process
  * Vonage emulator that checks our RS256 auth as Vonage does.
  */
-export async function setupApplication(
-  options: {configure?: (config: ServiceConfig) => void; overrides?: ServiceDependencyOverrides; hotRoutes?: readonly HotRoute[]} = {},
-): Promise<TestApp> {
+export async function setupApplication(options: SetupApplicationOptions = {}): Promise<TestApp> {
   await ensureTestDatabase();
   const emulator = new VonageVideoEmulator({
     applicationId: TEST_APPLICATION_ID,
@@ -80,10 +87,11 @@ export async function setupApplication(
   const app = new VideoConferencingApplication({
     serviceConfig: config,
     overrides: {logger: createLogger('silent'), jobPollingIntervalSeconds: 0.5, ...options.overrides},
-    hotRoutes: options.hotRoutes,
+    fastLane: options.fastLane,
   });
   try {
     await app.boot();
+    for (const controller of options.controllers ?? []) app.controller(controller);
     await app.startOrUndo();
   } catch (error) {
     // The application stops what it had started; the emulator is ours to stop.

@@ -1,5 +1,5 @@
 import {expect} from '@loopback/testlab';
-import {pathPattern} from '../../../rest/hot-route-lane';
+import {pathPattern} from '../../../http/fast-lane/fast-lane';
 
 describe('pathPattern (unit)', () => {
   it('matches one whole segment per template variable, and nothing more', () => {

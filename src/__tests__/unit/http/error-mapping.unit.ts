@@ -1,7 +1,7 @@
 import {expect} from '@loopback/testlab';
 import {ArchiveConflictError, MeetingNotFoundError, PermissionDeniedError, ValidationError} from '../../../errors/domain-errors';
 import {createLogger} from '../../../logging/logger';
-import {toHttpError} from '../../../middleware/error-mapping.middleware';
+import {toHttpError} from '../../../http/error-mapping.middleware';
 import {VideoProviderError} from '../../../providers/video/video-provider.error';
 import {BearerTokenError} from '../../../auth/bearer-token.verifier';
 

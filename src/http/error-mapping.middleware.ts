@@ -17,7 +17,7 @@ export function errorMappingMiddleware(logger: Logger): Middleware {
   };
 }
 
-/** The error to answer with; a 401 also tells the client which scheme to use (also used by the hot lane). */
+/** The error to answer with; a 401 also tells the client which scheme to use (also used by the fast lane). */
 export function mapErrorForResponse(error: unknown, response: Response, logger: Logger): unknown {
   const mapped = toHttpError(error, logger);
   if ((mapped as {statusCode?: number}).statusCode === 401) response.setHeader('WWW-Authenticate', 'Bearer');

@@ -1,11 +1,10 @@
 import {expect, sinon, supertest} from '@loopback/testlab';
 import jwt from 'jsonwebtoken';
 import {Permission} from '../../auth/permissions';
-import {HealthController} from '../../controllers/health.controller';
-import {MeetingController} from '../../controllers/meeting.controller';
 import type {JobQueue} from '../../jobs/job-queue';
-import {HotRouteLane} from '../../rest/hot-route-lane';
+import {FastLane} from '../../http/fast-lane/fast-lane';
 import {encodeConnectionData} from '../../providers/video/vonage/connection-data';
+import {TransientFastLaneController, UnroutedFastLaneController} from '../fixtures/fast-lane.controllers';
 import {TEST_APPLICATION_ID, TEST_SIGNATURE_SECRET} from '../fixtures/vonage-test-keys';
 import {setupApplication, TestApp} from '../helpers/app.helper';
 import {bearer, givenBearerToken} from '../helpers/auth.helper';
@@ -39,25 +38,25 @@ function answerOf(res: supertest.Response): Answer {
   return {status: res.status, body, headers};
 }
 
-describe('Hot lane: join tokens and callbacks answered as the full LoopBack sequence answers them (acceptance)', () => {
-  let hot: TestApp;
+describe('Fast lane: join tokens and callbacks answered as the full LoopBack sequence answers them (acceptance)', () => {
+  let lane: TestApp;
   let full: TestApp;
   let meeting: {code: string; sessionId: string};
   let tryHandle: sinon.SinonSpy;
   const admin = () => bearer(givenBearerToken({id: 'creator', permissions: Object.values(Permission)}));
 
   before(async () => {
-    hot = await setupApplication();
-    full = await setupApplication({hotRoutes: []});
+    lane = await setupApplication();
+    full = await setupApplication({fastLane: false});
   });
   after(async () => {
-    await hot?.stop();
+    await lane?.stop();
     await full?.stop();
   });
   beforeEach(async () => {
     await givenEmptyDatabase();
-    meeting = (await hot.client.post('/session').set(admin()).send({})).body;
-    tryHandle = sinon.spy(HotRouteLane.prototype, 'tryHandle');
+    meeting = (await lane.client.post('/session').set(admin()).send({})).body;
+    tryHandle = sinon.spy(FastLane.prototype, 'tryHandle');
   });
   afterEach(() => tryHandle.restore());
 
@@ -99,8 +98,8 @@ describe('Hot lane: join tokens and callbacks answered as the full LoopBack sequ
   ];
 
   for (const {name, status, send} of cases) {
-    it(`${status} for ${name}, in the hot lane, as LoopBack answers it`, async () => {
-      const viaLane = answerOf(await send(hot.client as unknown as Client));
+    it(`${status} for ${name}, in the fast lane, as LoopBack answers it`, async () => {
+      const viaLane = answerOf(await send(lane.client as unknown as Client));
       expect(tryHandle.returnValues).to.eql([true]);
       const viaLoopBack = answerOf(await send(full.client as unknown as Client));
       expect(viaLane.status).to.equal(status);
@@ -108,12 +107,12 @@ describe('Hot lane: join tokens and callbacks answered as the full LoopBack sequ
     });
   }
 
-  it('leaves every other route, and other verbs on hot paths, to LoopBack', async () => {
-    await hot.client.get('/health').expect(200);
-    await hot.client.get(`/session/${meeting.code}`).set(admin()).expect(200);
-    await hot.client.get('/archives/no-such-archive').set(admin()).expect(404);
-    await hot.client.options(`/session/${meeting.code}/token`).set('Origin', 'https://app.example').set('Access-Control-Request-Method', 'POST').expect(204);
-    await hot.client.get('/webhooks/session').expect(404);
+  it('leaves every other route, and other verbs on fast-lane paths, to LoopBack', async () => {
+    await lane.client.get('/health').expect(200);
+    await lane.client.get(`/session/${meeting.code}`).set(admin()).expect(200);
+    await lane.client.get('/archives/no-such-archive').set(admin()).expect(404);
+    await lane.client.options(`/session/${meeting.code}/token`).set('Origin', 'https://app.example').set('Access-Control-Request-Method', 'POST').expect(204);
+    await lane.client.get('/webhooks/session').expect(404);
     expect(tryHandle.returnValues).to.eql([false, false, false, false, false]);
   });
 
@@ -127,16 +126,16 @@ describe('Hot lane: join tokens and callbacks answered as the full LoopBack sequ
       enqueue: async () => null,
       cancel: async () => undefined,
     };
-    await expect(setupApplication({hotRoutes: [{controller: MeetingController, method: 'create'}], overrides: {jobQueue}})).to.be.rejectedWith(/must be a singleton/);
+    await expect(setupApplication({controllers: [TransientFastLaneController], overrides: {jobQueue}})).to.be.rejectedWith(/must be a singleton/);
     expect(calls).to.eql(['start', 'stop']);
   });
 
   it('refuses to start with a route it cannot serve without a request context', async () => {
-    for (const [route, reason] of [
-      [{controller: MeetingController, method: 'create'}, /must be a singleton/],
-      [{controller: HealthController, method: 'nothing'}, /no OpenAPI operation/],
+    for (const [controller, reason] of [
+      [TransientFastLaneController, /must be a singleton/],
+      [UnroutedFastLaneController, /no OpenAPI operation/],
     ] as const) {
-      const app = setupApplication({hotRoutes: [route]});
+      const app = setupApplication({controllers: [controller]});
       await expect(app).to.be.rejectedWith(reason);
     }
   });

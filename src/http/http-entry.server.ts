@@ -3,16 +3,17 @@ import {CoreBindings, CoreTags, inject, lifeCycleObserver, LifeCycleObserver} fr
 import {HttpServer} from '@loopback/http-server';
 import {RestApplication} from '@loopback/rest';
 import cors from 'cors';
+import type {RequestListener} from 'node:http';
 import type {ServiceConfig} from '../config/service-config';
 import {ConfigBindings, HttpBindings, LoggingBindings} from '../keys';
 import type {Logger} from '../logging/logger';
-import {HotRoute, HotRouteLane} from './hot-route-lane';
+import {FastLane} from './fast-lane/fast-lane';
 
 /** How long in-flight requests may finish after a stop before their sockets are closed. */
 export const GRACE_PERIOD_FOR_CLOSE_MS = 10_000;
 
 /**
- * The one listening socket. Hot routes go to the lean lane, everything else to
+ * The one listening socket. `@fastLane()` methods go to the lean lane, everything else to
  * LoopBack's own request handler (its REST server is configured not to listen).
  * Starts after LoopBack's server has its routes, stops first so in-flight requests
  * drain while the database and job queue are still up.
@@ -25,23 +26,19 @@ export class HttpEntryServer implements LifeCycleObserver {
     @inject(CoreBindings.APPLICATION_INSTANCE) private readonly app: RestApplication,
     @inject(ConfigBindings.SERVICE_CONFIG) private readonly config: ServiceConfig,
     @inject(LoggingBindings.LOGGER) private readonly logger: Logger,
-    @inject(HttpBindings.HOT_ROUTES) private readonly hotRoutes: readonly HotRoute[],
+    @inject(HttpBindings.FAST_LANE_ENABLED) private readonly fastLaneEnabled: boolean,
   ) {}
 
   async start(): Promise<void> {
-    const restServer = this.app.restServer;
-    const lane = await HotRouteLane.create(restServer, this.hotRoutes, {
-      logger: this.logger,
-      strategies: await this.authenticationStrategies(),
-      cors: cors(restServer.config.cors),
-    });
-    const loopback = restServer.requestHandler;
-    this.server = new HttpServer(
-      (request, response) => {
-        if (!lane.tryHandle(request, response)) loopback(request, response);
-      },
-      {port: this.config.port, host: this.config.host, gracePeriodForClose: GRACE_PERIOD_FOR_CLOSE_MS},
-    );
+    const loopback = this.app.restServer.requestHandler;
+    const lane = this.fastLaneEnabled ? await this.createFastLane() : undefined;
+    // Chosen once: with the lane off, requests go straight to LoopBack.
+    const handle: RequestListener = lane
+      ? (request, response) => {
+          if (!lane.tryHandle(request, response)) loopback(request, response);
+        }
+      : loopback;
+    this.server = new HttpServer(handle, {port: this.config.port, host: this.config.host, gracePeriodForClose: GRACE_PERIOD_FOR_CLOSE_MS});
     await this.server.start();
   }
 
@@ -57,6 +54,15 @@ export class HttpEntryServer implements LifeCycleObserver {
 
   get port(): number | undefined {
     return this.server?.listening ? this.server.port : undefined;
+  }
+
+  private async createFastLane(): Promise<FastLane> {
+    const restServer = this.app.restServer;
+    return FastLane.create(restServer, {
+      logger: this.logger,
+      strategies: await this.authenticationStrategies(),
+      cors: cors(restServer.config.cors),
+    });
   }
 
   private async authenticationStrategies(): Promise<Map<string, AuthenticationStrategy>> {

@@ -1,18 +1,20 @@
 import {AuthenticationStrategy, getAuthenticateMetadata} from '@loopback/authentication';
 import {getAuthorizationMetadata} from '@loopback/authorization';
-import {BindingScope, Constructor, describeInjectedArguments} from '@loopback/core';
+import {Binding, BindingScope, Constructor, CoreBindings, describeInjectedArguments} from '@loopback/core';
 import {FindRoute, getControllerSpec, ParseParams, Reject, Request, Response, RestBindings, RestServer, Send} from '@loopback/rest';
 import {SecurityBindings, UserProfile} from '@loopback/security';
 import type {IncomingMessage, ServerResponse} from 'node:http';
-import {assertPermitted} from '../auth/permission.authorizer';
-import type {Logger} from '../logging/logger';
-import {mapErrorForResponse} from '../middleware/error-mapping.middleware';
-import {logRequest} from '../middleware/request-log.middleware';
+import {assertPermitted} from '../../auth/permission.authorizer';
+import type {Logger} from '../../logging/logger';
+import {mapErrorForResponse} from '../error-mapping.middleware';
+import {logRequest} from '../request-log.middleware';
+import {fastLaneMethods} from './fast-lane.decorator';
 
-/** A controller method answered by the hot lane instead of the full LoopBack sequence. */
-export interface HotRoute {
+/** A controller method decorated with `@fastLane()`, and the binding LoopBack routes it through. */
+export interface FastLaneRoute {
   controller: Constructor<object>;
   method: string;
+  binding: Readonly<Binding<unknown>>;
 }
 
 type ArgumentSource = {kind: 'operation'} | {kind: 'user'} | {kind: 'request'} | {kind: 'response'};
@@ -28,7 +30,7 @@ interface PreparedRoute {
   argumentSources: ArgumentSource[];
 }
 
-export interface HotRouteLaneDeps {
+export interface FastLaneDeps {
   logger: Logger;
   /** The registered LoopBack authentication strategies, by name. */
   strategies: ReadonlyMap<string, AuthenticationStrategy>;
@@ -37,7 +39,7 @@ export interface HotRouteLaneDeps {
 }
 
 /**
- * Answers the hottest routes (src/rest/hot-routes.ts) without LoopBack's
+ * Answers the controller methods decorated with `@fastLane()` without LoopBack's
  * per-request context, middleware chain and interceptor machinery, which cost more
  * than the work itself (bench/README.md). Every rule still comes from the one place
  * LoopBack reads it: the route, parameters and body schema from the controller's
@@ -45,7 +47,7 @@ export interface HotRouteLaneDeps {
  * parser, validator, result writer and error writer, and our request log and error
  * mapping. Only singleton controllers qualify, so nothing is instantiated per request.
  */
-export class HotRouteLane {
+export class FastLane {
   private constructor(
     private readonly routes: PreparedRoute[],
     private readonly express: {request: object; response: object; parseQuery: (query: string) => Record<string, unknown>},
@@ -53,17 +55,17 @@ export class HotRouteLane {
     private readonly parseParams: ParseParams,
     private readonly send: Send,
     private readonly reject: Reject,
-    private readonly deps: HotRouteLaneDeps,
+    private readonly deps: FastLaneDeps,
   ) {}
 
-  /** Resolves everything once; throws at start-up if a declared route cannot be served this way. */
-  static async create(server: RestServer, declared: readonly HotRoute[], deps: HotRouteLaneDeps): Promise<HotRouteLane> {
+  /** Finds and resolves every route once; throws at start-up if a decorated method cannot be served this way. */
+  static async create(server: RestServer, deps: FastLaneDeps): Promise<FastLane> {
     const routes: PreparedRoute[] = [];
-    for (const route of declared) routes.push(await prepare(server, route, deps.strategies));
+    for (const route of findFastLaneRoutes(server)) routes.push(await prepare(server, route, deps.strategies));
     // LoopBack's request handler is its Express application, which carries the prototypes and the query parser.
     const express = server.requestHandler as unknown as {request: object; response: object; get(setting: string): unknown};
     const parseQuery = express.get('query parser fn') as ((query: string) => Record<string, unknown>) | undefined;
-    return new HotRouteLane(
+    return new FastLane(
       routes,
       {request: express.request, response: express.response, parseQuery: parseQuery ?? (() => ({}))},
       // The FIND_ROUTE action wants a request context; the handler it delegates to does not.
@@ -75,7 +77,7 @@ export class HotRouteLane {
     );
   }
 
-  /** Takes the request if it is for a hot route (true), else leaves it untouched (false). */
+  /** Takes the request if it is for a fast-lane route (true), else leaves it untouched (false). */
   tryHandle(request: IncomingMessage, response: ServerResponse): boolean {
     const url = request.url ?? '';
     const queryAt = url.indexOf('?');
@@ -86,7 +88,7 @@ export class HotRouteLane {
     const http = this.asExpress(request, response, queryAt === -1 ? '' : url.slice(queryAt + 1));
     this.serve(route, http).catch(error => {
       // Only reached if writing the error itself failed: the response cannot be trusted any more.
-      this.deps.logger.error('hot route failed to answer', {path, error: (error as Error).message});
+      this.deps.logger.error('fast lane failed to answer', {path, error: (error as Error).message});
       response.destroy();
     });
     return true;
@@ -113,7 +115,7 @@ export class HotRouteLane {
       const resolved = this.findRoute(request);
       const spec = resolved.spec as {'x-operation-name'?: string; 'x-controller-name'?: string};
       if (spec['x-operation-name'] !== route.method || spec['x-controller-name'] !== route.controllerName) {
-        throw new Error(`hot lane resolved ${request.method} ${request.path} to an unexpected route`);
+        throw new Error(`fast lane resolved ${request.method} ${request.path} to an unexpected route`);
       }
       const user = route.strategy ? await authenticate(route.strategy, request) : undefined;
       const operationArgs = await this.parseParams(request, resolved);
@@ -134,22 +136,31 @@ async function authenticate(strategy: AuthenticationStrategy, request: Request):
   return user as UserProfile;
 }
 
-async function prepare(server: RestServer, route: HotRoute, strategies: ReadonlyMap<string, AuthenticationStrategy>): Promise<PreparedRoute> {
+/** The decorated methods of the controllers LoopBack routes (its REST server looks up the same bindings). */
+function findFastLaneRoutes(server: RestServer): FastLaneRoute[] {
+  const routes: FastLaneRoute[] = [];
+  for (const binding of server.find(`${CoreBindings.CONTROLLERS}.*`)) {
+    const controller = binding.valueConstructor as Constructor<object> | undefined;
+    if (!controller) continue;
+    for (const method of fastLaneMethods(controller)) routes.push({controller, method, binding});
+  }
+  return routes;
+}
+
+async function prepare(server: RestServer, route: FastLaneRoute, strategies: ReadonlyMap<string, AuthenticationStrategy>): Promise<PreparedRoute> {
   const name = `${route.controller.name}.${route.method}`;
   const operation = findOperation(route);
-  if (!operation) throw new Error(`hot route ${name}: no OpenAPI operation declared`);
-  const bindingKey = `controllers.${route.controller.name}`;
-  const binding = server.getBinding(bindingKey);
-  if (binding.scope !== BindingScope.SINGLETON) throw new Error(`hot route ${name}: the controller must be a singleton`);
+  if (!operation) throw new Error(`fast lane ${name}: no OpenAPI operation declared`);
+  if (route.binding.scope !== BindingScope.SINGLETON) throw new Error(`fast lane ${name}: the controller must be a singleton`);
 
   const authentication = getAuthenticateMetadata(route.controller, route.method) ?? [];
   const strategyNames = authentication.flatMap(entry => (entry.skip ? [] : entry.strategy));
-  if (strategyNames.length > 1) throw new Error(`hot route ${name}: at most one authentication strategy is supported`);
+  if (strategyNames.length > 1) throw new Error(`fast lane ${name}: at most one authentication strategy is supported`);
   const strategy = strategyNames.length === 1 ? strategies.get(strategyNames[0]) : undefined;
-  if (strategyNames.length === 1 && !strategy) throw new Error(`hot route ${name}: strategy ${strategyNames[0]} is not registered`);
+  if (strategyNames.length === 1 && !strategy) throw new Error(`fast lane ${name}: strategy ${strategyNames[0]} is not registered`);
   const authorization = getAuthorizationMetadata(route.controller.prototype, route.method);
   if (authorization && (authorization.allowedRoles || authorization.deniedRoles || authorization.voters || authorization.resource)) {
-    throw new Error(`hot route ${name}: only @authorize({scopes}) is supported`);
+    throw new Error(`fast lane ${name}: only @authorize({scopes}) is supported`);
   }
 
   const prototype = route.controller.prototype as Record<string, (...args: unknown[]) => unknown>;
@@ -165,14 +176,14 @@ async function prepare(server: RestServer, route: HotRoute, strategies: Readonly
     if (key === SecurityBindings.USER.key) argumentSources.push({kind: 'user'});
     else if (key === RestBindings.Http.REQUEST.key) argumentSources.push({kind: 'request'});
     else if (key === RestBindings.Http.RESPONSE.key) argumentSources.push({kind: 'response'});
-    else throw new Error(`hot route ${name}: cannot inject ${key} without a request context`);
+    else throw new Error(`fast lane ${name}: cannot inject ${key} without a request context`);
   }
 
   return {
     pattern: pathPattern(operation.path),
     verb: operation.verb.toUpperCase(),
     controllerName: route.controller.name,
-    instance: (await server.get(bindingKey)) as PreparedRoute['instance'],
+    instance: (await server.get(route.binding.key)) as PreparedRoute['instance'],
     method: route.method,
     strategy,
     permissions: authorization?.skip ? [] : (authorization?.scopes ?? []),
@@ -181,7 +192,7 @@ async function prepare(server: RestServer, route: HotRoute, strategies: Readonly
 }
 
 /** Where the controller's decorators put the method. */
-function findOperation(route: HotRoute): {verb: string; path: string} | undefined {
+function findOperation(route: FastLaneRoute): {verb: string; path: string} | undefined {
   const paths = getControllerSpec(route.controller).paths ?? {};
   for (const [path, operations] of Object.entries(paths)) {
     for (const [verb, operation] of Object.entries(operations as Record<string, {'x-operation-name'?: string}>)) {

@@ -15,7 +15,7 @@ export function requestLogMiddleware(logger: Logger): Middleware {
   };
 }
 
-/** Tags the response with its request id and logs the request once it is answered (also used by the hot lane). */
+/** Tags the response with its request id and logs the request once it is answered (also used by the fast lane). */
 export function logRequest(logger: Logger, request: Request, response: Response): void {
   const startedAt = process.hrtime.bigint();
   const incoming = request.headers['x-request-id'];
