@@ -122,6 +122,7 @@ describe('Hot lane: join tokens and callbacks answered as the full LoopBack sequ
     const jobQueue: JobQueue = {
       start: async () => void calls.push('start'),
       stop: async () => void calls.push('stop'),
+      createQueue: async () => undefined,
       register: async () => undefined,
       schedule: async () => undefined,
       enqueue: async () => null,
