@@ -3,7 +3,7 @@ import type {ServiceConfig} from './config/service-config';
 import {pgDataSourceConfig} from './datasources/pg.datasource';
 import {BearerTokenVerifier} from './auth/bearer-token.verifier';
 import {SecretBox} from './crypto/secret-box';
-import {JobsObserver} from './jobs/jobs.observer';
+import {JobsComponent} from './jobs/jobs.component';
 import type {JobQueue} from './jobs/job-queue';
 import {PgBossJobQueue} from './jobs/pg-boss.job-queue';
 import {AuthBindings, ConfigBindings, JobBindings, LoggingBindings, RepositoryBindings, StorageBindings, UtilBindings, VideoBindings} from './keys';
@@ -65,5 +65,5 @@ export function bindServiceDependencies(app: Application, config: ServiceConfig,
       logger,
     });
   app.bind(JobBindings.QUEUE).to(queue);
-  app.lifeCycleObserver(JobsObserver);
+  app.component(JobsComponent);
 }

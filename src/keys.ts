@@ -7,6 +7,7 @@ import type {SecretBox} from './crypto/secret-box';
 import type {BearerTokenVerifier} from './auth/bearer-token.verifier';
 import type {TransactionRunner} from './repositories/transaction';
 import type {JobQueue} from './jobs/job-queue';
+import type {JobHandler} from './jobs/job-handler';
 import type {Authorizer} from '@loopback/authorization';
 import type {Clock} from './utils/clock';
 import type {HttpEntryServer} from './http/http-entry.server';
@@ -67,6 +68,9 @@ export namespace HttpBindings {
 
 export namespace JobBindings {
   export const QUEUE = BindingKey.create<JobQueue>('jobs.queue');
+  /** Extension point of every `JobHandler` (`asJobHandler` tags them); the jobs observer finds them by it. */
+  export const HANDLERS = 'jobs.handlers';
+  export const handler = (name: string) => BindingKey.create<JobHandler>(`${HANDLERS}.${name}`);
 }
 
 /** LoopBack datasource name; the config key `datasources.config.pg` is derived from it. */

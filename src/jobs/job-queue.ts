@@ -1,6 +1,7 @@
-import type {PoolClient} from 'pg';
+import type {Transaction} from '../repositories/transaction';
+import type {RetryPolicy} from './job-handler';
 
-/** Names of the durable background jobs. */
+/** Queues the services enqueue into or the handlers name; a new handler's queue needs no entry here. */
 export const JobNames = {
   /** Finish ending a meeting at the provider: disconnect clients, stop archives. */
   MeetingTeardown: 'meeting-teardown',
@@ -11,13 +12,14 @@ export const JobNames = {
   /** Drop callback records past their retention (dedupe only needs the provider's retry window). */
   CallbackPrune: 'callback-prune',
 } as const;
-export type JobName = (typeof JobNames)[keyof typeof JobNames];
+/** Any queue name: handlers bound to the extension point bring their own. */
+export type JobName = string;
 
 export interface EnqueueOptions {
   /** At most one queued job per key (e.g. one teardown per meeting). */
   singletonKey?: string;
   /** Enqueue inside this transaction, so the job exists only if the transaction commits. */
-  client?: PoolClient;
+  transaction?: Transaction;
   /** Hold the job back this long (a safety net behind an inline attempt). */
   startAfterSeconds?: number;
 }
@@ -28,7 +30,12 @@ export interface JobQueue {
   enqueue(name: JobName, data: object, options?: EnqueueOptions): Promise<string | null>;
   /** Withdraws a queued job whose work was done inline. */
   cancel(name: JobName, jobId: string): Promise<void>;
-  /** Handlers throw to have the job retried with backoff. */
+  /**
+   * Creates the queue, or gives an existing one this policy: every job enqueued from now on, by
+   * any replica or schedule, takes it. Jobs already queued keep the policy they were sent with.
+   */
+  createQueue(name: JobName, policy: RetryPolicy): Promise<void>;
+  /** Handlers throw to have the job retried by the queue's policy. */
   register<T extends object>(name: JobName, handler: (data: T) => Promise<void>): Promise<void>;
   /** Runs `name` on a cron schedule, once per tick across all replicas. */
   schedule(name: JobName, cron: string): Promise<void>;

@@ -1,30 +1,31 @@
-import {Context, inject, lifeCycleObserver, LifeCycleObserver} from '@loopback/core';
-import {JobBindings, ServiceBindings} from '../keys';
-import type {TeardownJob} from '../services/meetings/meeting-end.service';
-import type {ArchivePurgeJob} from '../services/archives/archive-purge.service';
-import {JobNames, JobQueue} from './job-queue';
+import {extensions, Getter, inject, lifeCycleObserver, LifeCycleObserver} from '@loopback/core';
+import {JobBindings} from '../keys';
+import type {JobHandler} from './job-handler';
+import type {JobQueue} from './job-queue';
 
-/** Starts the durable queue after the datasource, registers the workers, stops before the datasource. */
+/**
+ * Starts the durable queue after the datasource and stops it before; gives every handler bound
+ * to the extension point its queue, with the handler's retry policy, its worker and its schedule.
+ */
 @lifeCycleObserver('jobs')
 export class JobsObserver implements LifeCycleObserver {
   constructor(
     @inject(JobBindings.QUEUE) private readonly queue: JobQueue,
-    @inject.context() private readonly context: Context,
+    @extensions(JobBindings.HANDLERS) private readonly handlers: Getter<JobHandler[]>,
   ) {}
 
   async start(): Promise<void> {
     await this.queue.start();
-    const meetingEnd = await this.context.get(ServiceBindings.MEETING_END);
-    const archivePurge = await this.context.get(ServiceBindings.ARCHIVE_PURGE);
-    const archives = await this.context.get(ServiceBindings.ARCHIVE);
-    const videoEvents = await this.context.get(ServiceBindings.CALLBACK_RETENTION);
-    await this.queue.register<TeardownJob>(JobNames.MeetingTeardown, job => meetingEnd.teardown(job));
-    await this.queue.register<ArchivePurgeJob>(JobNames.ArchivePurge, job => archivePurge.purge(job));
-    await this.queue.register(JobNames.ArchiveReconcile, () => archives.reconcileRecentMeetings());
-    // Vonage keeps archives 72 h; every ten minutes is well inside that.
-    await this.queue.schedule(JobNames.ArchiveReconcile, '*/10 * * * *');
-    await this.queue.register(JobNames.CallbackPrune, async () => void (await videoEvents.pruneOldCallbacks()));
-    await this.queue.schedule(JobNames.CallbackPrune, '17 3 * * *');
+    const handlers = await this.handlers();
+    const queues = handlers.map(handler => handler.queue);
+    const twice = queues.find((queue, index) => queues.indexOf(queue) !== index);
+    // Two workers on one queue would take each other's jobs, under whichever policy was set last.
+    if (twice) throw new Error(`Two job handlers are bound for queue ${twice}`);
+    for (const handler of handlers) {
+      await this.queue.createQueue(handler.queue, handler.retryPolicy);
+      await this.queue.register(handler.queue, data => handler.handle(data));
+      if (handler.schedule) await this.queue.schedule(handler.queue, handler.schedule);
+    }
   }
 
   async stop(): Promise<void> {

@@ -121,6 +121,7 @@ describe('Fast lane: join tokens and callbacks answered as the full LoopBack seq
     const jobQueue: JobQueue = {
       start: async () => void calls.push('start'),
       stop: async () => void calls.push('stop'),
+      createQueue: async () => undefined,
       register: async () => undefined,
       schedule: async () => undefined,
       enqueue: async () => null,

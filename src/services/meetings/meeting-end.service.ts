@@ -68,7 +68,7 @@ export class MeetingEndService {
   private async queueTeardown(tx: Transaction, meeting: MeetingSession): Promise<{job: TeardownJob; jobId: string | null}> {
     const job: TeardownJob = {meetingId: meeting.id, sessionId: meeting.sessionId};
     const jobId = await this.queue.enqueue(JobNames.MeetingTeardown, job, {
-      client: tx.client,
+      transaction: tx,
       singletonKey: `teardown:${meeting.id}`,
       startAfterSeconds: this.config.teardownSafetyNetSeconds,
     });
