@@ -27,7 +27,7 @@ describe('Foundation: health, OpenAPI and bearer auth (acceptance)', () => {
     expect(res.body.components.securitySchemes.bearerAuth).to.containEql({type: 'http', scheme: 'bearer'});
     expect(res.body.paths['/session'].post.security).to.eql([{bearerAuth: []}]);
     expect(res.body.paths['/health'].get.security).to.be.undefined();
-    expect(res.body.paths['/webhooks/session'].post.security).to.be.undefined();
+    expect(res.body.paths['/webhooks/{provider}'].post.security).to.be.undefined();
   });
 
   it('serves the API explorer', async () => {

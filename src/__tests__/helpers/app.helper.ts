@@ -7,6 +7,7 @@ import {VonageVideoEmulator} from '../../emulator';
 import {ServiceDependencyOverrides} from '../../bindings';
 import {createLogger} from '../../logging/logger';
 import {createArchiveStorage} from '../../providers/storage/storage.factory';
+import {registerVideoProvider, VideoProviderRegistration} from '../../providers/video/provider-registration';
 import {TEST_DATABASE, ensureTestDatabase} from '../fixtures/postgres';
 import {TEST_API_KEY, TEST_API_SECRET, TEST_APPLICATION_ID, TEST_SIGNATURE_SECRET, testKeys} from '../fixtures/vonage-test-keys';
 import {TEST_JWT_ISSUER, TEST_JWT_SECRET} from './auth.helper';
@@ -66,6 +67,8 @@ export interface SetupApplicationOptions {
   fastLane?: boolean;
   /** Test-only controllers, bound after boot as the booter binds the real ones. */
   controllers?: Constructor<object>[];
+  /** More video providers, registered through the same extension point as the real ones. */
+  providers?: VideoProviderRegistration[];
 }
 
 /**
@@ -89,6 +92,7 @@ export async function setupApplication(options: SetupApplicationOptions = {}): P
     overrides: {logger: createLogger('silent'), jobPollingIntervalSeconds: 0.5, ...options.overrides},
     fastLane: options.fastLane,
   });
+  for (const registration of options.providers ?? []) registerVideoProvider(app, registration);
   try {
     await app.boot();
     for (const controller of options.controllers ?? []) app.controller(controller);
@@ -99,7 +103,7 @@ export async function setupApplication(options: SetupApplicationOptions = {}): P
     throw error;
   }
   const url = app.url!;
-  emulator.setCallbackUrl(`${url}/webhooks/session`);
+  emulator.setCallbackUrl(`${url}/webhooks/vonage`);
   return {
     app,
     client: supertest(url),

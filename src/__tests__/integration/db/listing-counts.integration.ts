@@ -26,7 +26,7 @@ describe('Listing counts kept by triggers (integration)', () => {
   let eventNumber = 0;
   async function connection(meetingId: number, attendee: string, connectionId: string, connected: boolean): Promise<boolean> {
     const result = await pool.query<{claimed: boolean}>(
-      'SELECT record_connection_event($1, $2, $3, $4::jsonb, $5, $6, $7, $8, $9, $10, NULL) AS claimed',
+      "SELECT record_connection_event($1, $2, $3, $4::jsonb, $5, $6, $7, $8, $9, $10, NULL, NULL) <> 'duplicate' AS claimed",
       [`event-${++eventNumber}`, connected ? 'connectionCreated' : 'connectionDestroyed', 's', '{}', meetingId, attendee, connectionId, connected, new Date(), connected ? null : 'clientDisconnected'],
     );
     return result.rows[0].claimed;
@@ -61,7 +61,7 @@ describe('Listing counts kept by triggers (integration)', () => {
     // A second device of an attendee, and a leave of one of two devices: presence unchanged.
     await connection(first, 'user-1', 'c-1b', true);
     await connection(first, 'user-1', 'c-1', false);
-    const replay = await pool.query(`SELECT record_connection_event('event-1', 'connectionCreated', 's', '{}', $1, 'user-0', 'c-0', true, now(), NULL, NULL) AS claimed`, [second]);
+    const replay = await pool.query(`SELECT record_connection_event('event-1', 'connectionCreated', 's', '{}', $1, 'user-0', 'c-0', true, now(), NULL, NULL, NULL) <> 'duplicate' AS claimed`, [second]);
     expect(replay.rows[0].claimed).to.be.false();
 
     const {kept, real} = await attendeeCounts();

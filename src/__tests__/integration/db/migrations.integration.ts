@@ -32,7 +32,15 @@ describe('SQL migrations (integration)', () => {
       'webhook_events',
     ]);
     const routines = `SELECT routine_name FROM information_schema.routines WHERE routine_schema = 'vcs_migration_check' ORDER BY routine_name`;
-    expect((await queryTestDatabase<{routine_name: string}>(routines)).map(r => r.routine_name)).to.eql(['count_archives', 'count_session_attendees', 'record_connection_event', 'refresh_attendee_presence']);
+    expect((await queryTestDatabase<{routine_name: string}>(routines)).map(r => r.routine_name)).to.eql([
+      'apply_connection_fact',
+      'count_archives',
+      'count_session_attendees',
+      'mark_meeting_started',
+      'record_connection_event',
+      'record_outbox_event',
+      'refresh_attendee_presence',
+    ]);
     await migrateDown(scratch, applied.length);
     const left = await queryTestDatabase(`SELECT table_name FROM information_schema.tables WHERE table_schema = 'vcs_migration_check' AND table_name <> 'pgmigrations'`);
     expect(left).to.have.length(0);
