@@ -10,7 +10,7 @@ export const permissionAuthorizer: Authorizer = async (context: AuthorizationCon
   return AuthorizationDecision.ALLOW;
 };
 
-/** Throws unless the principal holds one of `required` (none required: allowed). Also used by the hot lane. */
+/** Throws unless the principal holds one of `required` (none required: allowed). Also used by the fast lane. */
 export function assertPermitted(principal: object | undefined, required: readonly string[]): void {
   if (required.length === 0) return;
   const permissions = (principal as {permissions?: unknown} | undefined)?.permissions;

@@ -14,7 +14,7 @@ import {toPage} from './pagination';
 import {ARCHIVE_DETAIL_SCHEMA, ARCHIVE_PAGE_SCHEMA} from './specs/archive.specs';
 import {jsonContent} from './specs/meeting.specs';
 
-/** A singleton, so the hot lane can serve its listing: the caller is injected per call. */
+/** A singleton, so the fast lane can serve its listing: the caller is injected per call. */
 @authenticate('bearer')
 @injectable({scope: BindingScope.SINGLETON})
 export class ArchiveController {

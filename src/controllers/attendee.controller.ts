@@ -8,7 +8,7 @@ import {AttendeeService} from '../services/presence/attendee.service';
 import {toOptionalBoolean, toPage} from './pagination';
 import {ATTENDEE_SCHEMA, jsonContent} from './specs/meeting.specs';
 
-/** A singleton, so the hot lane can serve it: the response is injected per call. */
+/** A singleton, so the fast lane can serve it: the response is injected per call. */
 @authenticate('bearer')
 @injectable({scope: BindingScope.SINGLETON})
 export class AttendeeController {

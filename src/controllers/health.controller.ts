@@ -1,11 +1,11 @@
-import {inject} from '@loopback/core';
+import {repository} from '@loopback/repository';
 import {get, HttpErrors} from '@loopback/rest';
-import {PgDataSource} from '../datasources/pg.datasource';
+import {HealthRepository} from '../repositories/health.repository';
 
 const HEALTH_SCHEMA = {type: 'object', properties: {status: {type: 'string'}}};
 
 export class HealthController {
-  constructor(@inject('datasources.pg') private readonly dataSource: PgDataSource) {}
+  constructor(@repository(HealthRepository) private readonly database: HealthRepository) {}
 
   @get('/health', {
     responses: {
@@ -15,7 +15,7 @@ export class HealthController {
   })
   async health(): Promise<{status: string}> {
     try {
-      await this.dataSource.pool.query('SELECT 1');
+      await this.database.ping();
     } catch {
       throw new HttpErrors.ServiceUnavailable('The database does not answer');
     }

@@ -47,7 +47,11 @@ export const STORAGE_TARGET_INPUT_SCHEMA: SchemaObject = {
     accountName: {type: 'string'},
     accountKey: {type: 'string'},
     container: {type: 'string', minLength: 3, maxLength: 63},
-    fallback: {type: 'string', enum: ['none', 'vonage']},
+    fallback: {
+      type: 'string',
+      enum: ['none', 'provider', 'vonage'],
+      description: 'provider: the video provider keeps its own copy when an upload fails (`vonage`, as the original API spelled it, means the same)',
+    },
   },
 };
 

@@ -14,7 +14,7 @@ export const CREATE_MEETING_SCHEMA: SchemaObject = {
     isScheduled: {type: 'boolean'},
     scheduleTime: {type: 'string', format: 'date-time', description: 'Required with isScheduled; must be in the future'},
     enableArchiving: {type: 'boolean', description: 'Record every session automatically'},
-    endToEndEncryption: {type: 'boolean', description: 'Vonage end-to-end media encryption; excludes archiving'},
+    endToEndEncryption: {type: 'boolean', description: "End-to-end media encryption, where the provider supports it; excludes archiving"},
     extId: {type: 'string', maxLength: 255},
     extMetadata: {type: 'object'},
   },
@@ -65,7 +65,7 @@ export const TOKEN_REQUEST_SCHEMA: SchemaObject = {
   additionalProperties: false,
   properties: {
     role: {type: 'string', enum: ['publisher', 'subscriber', 'publisheronly', 'moderator'], default: 'publisher'},
-    expireTime: {...TIME_INPUT, description: 'When the token expires: future, at most 30 days ahead (default 24 h)'},
+    expireTime: {...TIME_INPUT, description: "When the token expires, within the meeting's provider's bounds (Vonage: at most 30 days ahead, default 24 h)"},
     data: {type: 'string', maxLength: 1000, description: 'Passed to other participants with your connection'},
   },
 };
@@ -73,10 +73,12 @@ export const TOKEN_REQUEST_SCHEMA: SchemaObject = {
 export const TOKEN_RESPONSE_SCHEMA: SchemaObject = {
   type: 'object',
   properties: {
-    sessionId: {type: 'string'},
-    token: {type: 'string', description: 'Vonage Video client token'},
-    applicationId: {type: 'string', description: 'Goes in the client SDK apiKey slot'},
+    token: {type: 'string', description: "The join token for the meeting's provider client SDK"},
+    sessionId: {type: 'string', description: 'Vonage: the session to connect to'},
+    applicationId: {type: 'string', description: 'Vonage: goes in the client SDK apiKey slot'},
   },
+  // Each provider's SDK needs its own fields beside the token.
+  additionalProperties: {type: 'string'},
 };
 
 export const ATTENDEE_SCHEMA: SchemaObject = {
