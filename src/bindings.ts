@@ -1,9 +1,9 @@
-import {Application, BindingScope, CoreTags} from '@loopback/core';
+import {Application, asLifeCycleObserver, BindingScope, CoreTags} from '@loopback/core';
 import type {ServiceConfig} from './config/service-config';
 import {pgDataSourceConfig} from './datasources/pg.datasource';
 import {BearerTokenVerifier} from './auth/bearer-token.verifier';
 import {SecretBox} from './crypto/secret-box';
-import {JobsComponent} from './jobs/jobs.component';
+import {JobsComponent} from './services/jobs.component';
 import type {JobQueue} from './jobs/job-queue';
 import {PgBossJobQueue} from './jobs/pg-boss.job-queue';
 import {AuthBindings, ConfigBindings, JobBindings, LoggingBindings, RepositoryBindings, StorageBindings, UtilBindings, VideoBindings} from './keys';
@@ -12,7 +12,6 @@ import {createArchiveStorage} from './providers/storage/storage.factory';
 import type {ArchiveStorageFactory} from './providers/storage/types';
 import {VIDEO_PROVIDER_EXTENSION_POINT, VideoProviderRegistration} from './providers/video/provider-registration';
 import {VideoComponent} from './providers/video/video.component';
-import {VideoProviderObserver} from './providers/video/video-provider.observer';
 import {VideoProviders} from './providers/video/video-providers';
 import {TransactionRunner} from './repositories/transaction';
 import {Clock, systemClock} from './utils/clock';
@@ -49,8 +48,9 @@ export function bindServiceDependencies(app: Application, config: ServiceConfig,
       );
       return new VideoProviders(registrations, config, clock);
     })
-    .inScope(BindingScope.SINGLETON);
-  app.lifeCycleObserver(VideoProviderObserver);
+    .inScope(BindingScope.SINGLETON)
+    .apply(asLifeCycleObserver)
+    .tag({[CoreTags.LIFE_CYCLE_OBSERVER_GROUP]: 'datasource'});
   app.bind(StorageBindings.STORAGE_FACTORY).to(overrides.storageFactory ?? createArchiveStorage);
   if (config.storage.encryptionKey) {
     app.bind(StorageBindings.SECRET_BOX).to(new SecretBox(config.storage.encryptionKey));

@@ -10,13 +10,13 @@ import type {JobQueue} from './jobs/job-queue';
 import type {JobHandler} from './jobs/job-handler';
 import type {Authorizer} from '@loopback/authorization';
 import type {Clock} from './utils/clock';
-import type {HttpEntryServer} from './http/http-entry.server';
-import type {MeetingEndService} from './services/meetings/meeting-end.service';
-import type {ArchivePurgeService} from './services/archives/archive-purge.service';
-import type {StorageTargetService} from './services/archives/storage-target.service';
-import type {ArchiveService} from './services/archives/archive.service';
-import type {ArchiveStatusService} from './services/archives/archive-status.service';
-import type {CallbackRetentionService} from './services/presence/callback-retention.service';
+
+/** The one listening socket, as the application asks it where it listens. */
+export interface ListeningServer {
+  /** `http://host:port` while listening. */
+  readonly url: string | undefined;
+  readonly port: number | undefined;
+}
 
 /** Every binding key of the service lives here, namespaced by concern. */
 export namespace ConfigBindings {
@@ -50,18 +50,9 @@ export namespace StorageBindings {
   export const SECRET_BOX = BindingKey.create<SecretBox>('storage.secret-box');
 }
 
-export namespace ServiceBindings {
-  export const MEETING_END = BindingKey.create<MeetingEndService>('services.MeetingEndService');
-  export const ARCHIVE_PURGE = BindingKey.create<ArchivePurgeService>('services.ArchivePurgeService');
-  export const STORAGE_TARGET = BindingKey.create<StorageTargetService>('services.StorageTargetService');
-  export const ARCHIVE = BindingKey.create<ArchiveService>('services.ArchiveService');
-  export const ARCHIVE_STATUS = BindingKey.create<ArchiveStatusService>('services.ArchiveStatusService');
-  export const CALLBACK_RETENTION = BindingKey.create<CallbackRetentionService>('services.CallbackRetentionService');
-}
-
 export namespace HttpBindings {
   /** The listening server: `@fastLane()` methods in the lean lane, the rest through LoopBack. */
-  export const ENTRY_SERVER = BindingKey.create<HttpEntryServer>('http.entry-server');
+  export const ENTRY_SERVER = BindingKey.create<ListeningServer>('http.entry-server');
   /** Off only in tests that compare the lane's answers with LoopBack's full sequence. */
   export const FAST_LANE_ENABLED = BindingKey.create<boolean>('http.fast-lane.enabled');
 }

@@ -1,6 +1,3 @@
-import {BindingScope, BindingTemplate, extensionFor} from '@loopback/core';
-import {JobBindings} from '../keys';
-
 /** How pg-boss treats a failed or overlong run of one queue's jobs. */
 export interface RetryPolicy {
   /** Runs after the first; 0 runs a job once. */
@@ -24,9 +21,3 @@ export interface JobHandler<T extends object = object> {
   /** Throws to have the job retried by the queue's policy. */
   handle(data: T): Promise<void>;
 }
-
-/** Marks a binding as a job handler; singleton, because the observer resolves it once per start. */
-export const asJobHandler: BindingTemplate = binding => {
-  extensionFor(JobBindings.HANDLERS)(binding);
-  binding.inScope(BindingScope.SINGLETON);
-};

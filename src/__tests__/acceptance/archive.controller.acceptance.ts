@@ -1,11 +1,12 @@
 import {expect} from '@loopback/testlab';
 import {GetObjectCommand, HeadObjectCommand, S3Client} from '@aws-sdk/client-s3';
 import {Permission} from '../../auth/permissions';
-import {ServiceBindings} from '../../keys';
+import {ArchiveService} from '../../services/archives/archive.service';
 import {queryTestDatabase} from '../fixtures/postgres';
 import {startAzurite, startS3rver} from '../fixtures/storage-emulators';
 import {TEST_APPLICATION_ID, TEST_SIGNATURE_SECRET} from '../fixtures/vonage-test-keys';
 import {setupApplication, TestApp} from '../helpers/app.helper';
+import {serviceOf} from '../helpers/service.helper';
 import {bearer, givenBearerToken} from '../helpers/auth.helper';
 import {givenEmptyDatabase} from '../helpers/database.helper';
 import {archiveCallback, signVonageCallback} from '../helpers/webhook.helper';
@@ -180,7 +181,7 @@ describe('Archives and storage targets (acceptance)', () => {
     const {archiveId} = await givenRecording();
     t.emulator.setCallbackUrl(`${t.url}/webhooks/session`);
     expect((await t.client.get('/archives').set(admin()).expect(200)).body.count).to.equal(0);
-    const archives = await t.app.get(ServiceBindings.ARCHIVE);
+    const archives = await serviceOf(t.app, ArchiveService);
     await archives.reconcileRecentMeetings();
     const list = (await t.client.get('/archives').set(admin()).expect(200)).body;
     expect(list.items.map((a: {id: string}) => a.id)).to.eql([archiveId]);

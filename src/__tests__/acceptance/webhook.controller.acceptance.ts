@@ -1,10 +1,11 @@
 import {expect} from '@loopback/testlab';
 import {Permission} from '../../auth/permissions';
-import {ServiceBindings} from '../../keys';
+import {CallbackRetentionService} from '../../services/presence/callback-retention.service';
 import {encodeConnectionData} from '../../providers/video/vonage/connection-data';
 import {queryTestDatabase} from '../fixtures/postgres';
 import {TEST_APPLICATION_ID, TEST_SIGNATURE_SECRET} from '../fixtures/vonage-test-keys';
 import {setupApplication, TestApp} from '../helpers/app.helper';
+import {serviceOf} from '../helpers/service.helper';
 import {bearer, givenBearerToken} from '../helpers/auth.helper';
 import {givenEmptyDatabase} from '../helpers/database.helper';
 import {archiveCallback, connectionCreated, connectionDestroyed, signVonageCallback, streamEvent} from '../helpers/webhook.helper';
@@ -220,7 +221,7 @@ describe('Vonage callbacks: verified, idempotent presence and archives (acceptan
       await queryTestDatabase(
         `INSERT INTO webhook_events (dedupe_key, event_type, outcome, received_at) VALUES ('old', 'connection.created', 'processed', now() - interval '31 days')`,
       );
-      const events = await t.app.get(ServiceBindings.CALLBACK_RETENTION);
+      const events = await serviceOf(t.app, CallbackRetentionService);
       expect(await events.pruneOldCallbacks()).to.equal(1);
       expect(await queryTestDatabase('SELECT dedupe_key FROM webhook_events')).to.have.length(1);
       expect((await attendees()).total).to.equal(1);

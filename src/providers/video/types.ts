@@ -1,5 +1,9 @@
 import type {StorageType} from '../storage/types';
+import type {ProviderArchive} from './archive';
 import type {WebhookRequest, WebhookResult} from './video-event';
+
+export {ARCHIVE_STATUSES, ARCHIVE_STATUS_RANK} from './archive';
+export type {ArchiveOutputMode, ArchiveStatus, ProviderArchive} from './archive';
 
 /**
  * The vendor-neutral contract between the meeting logic and a video platform.
@@ -61,42 +65,6 @@ export interface JoinCredentials {
 export interface ProviderParticipant {
   participantId: string;
   state: 'connecting' | 'connected' | 'disconnected';
-}
-
-export type ArchiveStatus = 'started' | 'paused' | 'stopped' | 'uploaded' | 'available' | 'expired' | 'failed' | 'deleted';
-export const ARCHIVE_STATUSES: readonly ArchiveStatus[] = ['started', 'paused', 'stopped', 'uploaded', 'available', 'expired', 'failed', 'deleted'];
-
-/**
- * A status only moves forward; a late `started` after `stopped` is ignored.
- * `paused` and `started` share a rank because a recording may toggle between them.
- */
-export const ARCHIVE_STATUS_RANK: Readonly<Record<ArchiveStatus, number>> = {
-  started: 1,
-  paused: 1,
-  stopped: 2,
-  uploaded: 3,
-  available: 3,
-  failed: 3,
-  expired: 4,
-  deleted: 5,
-};
-
-export type ArchiveOutputMode = 'composed' | 'individual';
-
-export interface ProviderArchive {
-  id: string;
-  sessionId: string;
-  name: string | null;
-  status: ArchiveStatus;
-  outputMode: ArchiveOutputMode;
-  createdAt: Date;
-  durationSeconds: number;
-  sizeBytes: number;
-  /** Provider-hosted download URL, short-lived; only when status is `available`. */
-  url: string | null;
-  reason: string | null;
-  /** Where the provider wrote the file in the storage target, once `uploaded`. */
-  objectKey: string | null;
 }
 
 export interface ArchivePage {

@@ -1,4 +1,4 @@
-import type {ProviderArchive} from './types';
+import type {ProviderArchive} from './archive';
 
 /** The attendee id the service issued with the join credentials, and the data the attendee sent. */
 export interface AttendeeIdentity {

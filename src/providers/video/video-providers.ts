@@ -56,7 +56,14 @@ export class VideoProviders {
     return [...this.byName.values()];
   }
 
-  async close(): Promise<void> {
+  /**
+   * Bound as a life-cycle observer: resolving it at start builds the providers, so one that cannot
+   * be configured stops the start naming its variable; stopping releases what they hold
+   * (token signing threads) once requests and jobs have stopped.
+   */
+  start(): void {}
+
+  async stop(): Promise<void> {
     await Promise.all(this.all().map(provider => provider.close?.()));
   }
 }

@@ -1,8 +1,8 @@
-import {BindingScope, inject, injectable} from '@loopback/core';
+import {BindingScope, inject, injectable, service} from '@loopback/core';
 import {repository} from '@loopback/repository';
 import {ArchiveConflictError, ArchiveNotFoundError, DependencyUnavailableError} from '../../errors/domain-errors';
 import {JobNames, JobQueue} from '../../jobs/job-queue';
-import {JobBindings, LoggingBindings, ServiceBindings, VideoBindings} from '../../keys';
+import {JobBindings, LoggingBindings, VideoBindings} from '../../keys';
 import type {Logger} from '../../logging/logger';
 import {describeError} from '../../logging/logger';
 import type {VideoProviders} from '../../providers/video/video-providers';
@@ -25,7 +25,7 @@ export class ArchivePurgeService {
   constructor(
     @repository(ArchiveRepository) private readonly archives: ArchiveRepository,
     @repository(AuditLogRepository) private readonly audit: AuditLogRepository,
-    @inject(ServiceBindings.STORAGE_TARGET) private readonly storageTargets: StorageTargetService,
+    @service(StorageTargetService) private readonly storageTargets: StorageTargetService,
     @inject(VideoBindings.PROVIDERS) private readonly providers: VideoProviders,
     @inject(JobBindings.QUEUE) private readonly queue: JobQueue,
     @inject(LoggingBindings.LOGGER) private readonly logger: Logger,

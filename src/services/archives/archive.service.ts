@@ -1,8 +1,8 @@
-import {BindingScope, inject, injectable} from '@loopback/core';
+import {BindingScope, inject, injectable, service} from '@loopback/core';
 import {repository} from '@loopback/repository';
 import type {ServiceConfig} from '../../config/service-config';
 import {ArchiveNotFoundError} from '../../errors/domain-errors';
-import {ConfigBindings, LoggingBindings, RepositoryBindings, ServiceBindings, VideoBindings} from '../../keys';
+import {ConfigBindings, LoggingBindings, RepositoryBindings, VideoBindings} from '../../keys';
 import type {Logger} from '../../logging/logger';
 import {describeError} from '../../logging/logger';
 import type {ArchiveOutputMode, ArchiveStatus, ProviderArchive, VideoProvider} from '../../providers/video/types';
@@ -45,8 +45,8 @@ export class ArchiveService {
   constructor(
     @repository(ArchiveRepository) private readonly archives: ArchiveRepository,
     @repository(MeetingRepository) private readonly meetings: MeetingRepository,
-    @inject(ServiceBindings.STORAGE_TARGET) private readonly storageTargets: StorageTargetService,
-    @inject(ServiceBindings.ARCHIVE_STATUS) private readonly archiveStatus: ArchiveStatusService,
+    @service(StorageTargetService) private readonly storageTargets: StorageTargetService,
+    @service(ArchiveStatusService) private readonly archiveStatus: ArchiveStatusService,
     @inject(VideoBindings.PROVIDERS) private readonly providers: VideoProviders,
     @inject(RepositoryBindings.TRANSACTIONS) private readonly transactions: TransactionRunner,
     @inject(ConfigBindings.SERVICE_CONFIG) private readonly config: ServiceConfig,

@@ -1,14 +1,16 @@
 import {Application, createBindingFromClass, injectable} from '@loopback/core';
 import {expect, sinon} from '@loopback/testlab';
-import {asJobHandler, JobHandler, RetryPolicy} from '../../../jobs/job-handler';
+import {asJobHandler} from '../../../jobs/as-job-handler';
+import type {JobHandler, RetryPolicy} from '../../../jobs/job-handler';
 import {JobNames} from '../../../jobs/job-queue';
-import {JobsComponent} from '../../../jobs/jobs.component';
-import {JobBindings, ServiceBindings} from '../../../keys';
-import type {ArchivePurgeService} from '../../../services/archives/archive-purge.service';
-import type {ArchiveService} from '../../../services/archives/archive.service';
-import type {MeetingEndService} from '../../../services/meetings/meeting-end.service';
-import type {CallbackRetentionService} from '../../../services/presence/callback-retention.service';
+import {JobsComponent} from '../../../services/jobs.component';
+import {JobBindings} from '../../../keys';
+import {ArchivePurgeService} from '../../../services/archives/archive-purge.service';
+import {ArchiveService} from '../../../services/archives/archive.service';
+import {MeetingEndService} from '../../../services/meetings/meeting-end.service';
+import {CallbackRetentionService} from '../../../services/presence/callback-retention.service';
 import {QueueCall, RecordingJobQueue} from '../../fixtures/recording-job-queue';
+import {bindServiceStub} from '../../helpers/service.helper';
 
 describe('JobsComponent (unit)', () => {
   let app: Application;
@@ -25,10 +27,10 @@ describe('JobsComponent (unit)', () => {
       pruneOldCallbacks: sinon.stub().resolves(3),
     };
     app.bind(JobBindings.QUEUE).to(queue);
-    app.bind(ServiceBindings.MEETING_END).to({teardown: services.teardown} as unknown as MeetingEndService);
-    app.bind(ServiceBindings.ARCHIVE_PURGE).to({purge: services.purge} as unknown as ArchivePurgeService);
-    app.bind(ServiceBindings.ARCHIVE).to({reconcileRecentMeetings: services.reconcileRecentMeetings} as unknown as ArchiveService);
-    app.bind(ServiceBindings.CALLBACK_RETENTION).to({pruneOldCallbacks: services.pruneOldCallbacks} as unknown as CallbackRetentionService);
+    bindServiceStub(app, MeetingEndService, {teardown: services.teardown});
+    bindServiceStub(app, ArchivePurgeService, {purge: services.purge});
+    bindServiceStub(app, ArchiveService, {reconcileRecentMeetings: services.reconcileRecentMeetings});
+    bindServiceStub(app, CallbackRetentionService, {pruneOldCallbacks: services.pruneOldCallbacks});
     app.component(JobsComponent);
   });
 

@@ -1,6 +1,7 @@
 import {Context, createBindingFromClass, injectable} from '@loopback/core';
 import {expect} from '@loopback/testlab';
-import {asJobHandler, JobHandler, RetryPolicy} from '../../../jobs/job-handler';
+import {asJobHandler} from '../../../jobs/as-job-handler';
+import type {JobHandler, RetryPolicy} from '../../../jobs/job-handler';
 import {JobsObserver} from '../../../jobs/jobs.observer';
 import {JobBindings} from '../../../keys';
 import {RecordingJobQueue} from '../../fixtures/recording-job-queue';

@@ -1,8 +1,8 @@
-import {inject, injectable} from '@loopback/core';
-import {ServiceBindings} from '../../keys';
-import type {MeetingEndService, TeardownJob} from '../../services/meetings/meeting-end.service';
-import {asJobHandler, JobHandler, RetryPolicy} from '../job-handler';
-import {JobNames} from '../job-queue';
+import {injectable, service} from '@loopback/core';
+import {MeetingEndService, TeardownJob} from './meeting-end.service';
+import {asJobHandler} from '../../jobs/as-job-handler';
+import type {JobHandler, RetryPolicy} from '../../jobs/job-handler';
+import {JobNames} from '../../jobs/job-queue';
 
 /** Finishes ending a meeting at the provider when the inline attempt failed part-way. */
 @injectable(asJobHandler)
@@ -14,7 +14,7 @@ export class MeetingTeardownHandler implements JobHandler<TeardownJob> {
    */
   readonly retryPolicy: RetryPolicy = {retryLimit: 10, retryDelaySeconds: 5, retryBackoff: true, expireInSeconds: 300};
 
-  constructor(@inject(ServiceBindings.MEETING_END) private readonly meetingEnd: MeetingEndService) {}
+  constructor(@service(MeetingEndService) private readonly meetingEnd: MeetingEndService) {}
 
   handle(job: TeardownJob): Promise<void> {
     return this.meetingEnd.teardown(job);

@@ -1,8 +1,8 @@
-import {inject, injectable} from '@loopback/core';
-import {ServiceBindings} from '../../keys';
-import type {ArchiveService} from '../../services/archives/archive.service';
-import {asJobHandler, JobHandler, RetryPolicy} from '../job-handler';
-import {JobNames} from '../job-queue';
+import {injectable, service} from '@loopback/core';
+import {ArchiveService} from './archive.service';
+import {asJobHandler} from '../../jobs/as-job-handler';
+import type {JobHandler, RetryPolicy} from '../../jobs/job-handler';
+import {JobNames} from '../../jobs/job-queue';
 
 /** Pulls recent meetings' archives from the provider, for callbacks that never arrived. */
 @injectable(asJobHandler)
@@ -16,7 +16,7 @@ export class ArchiveReconcileHandler implements JobHandler {
    */
   readonly retryPolicy: RetryPolicy = {retryLimit: 0, retryDelaySeconds: 0, retryBackoff: false, expireInSeconds: 600};
 
-  constructor(@inject(ServiceBindings.ARCHIVE) private readonly archives: ArchiveService) {}
+  constructor(@service(ArchiveService) private readonly archives: ArchiveService) {}
 
   handle(): Promise<void> {
     return this.archives.reconcileRecentMeetings();

@@ -1,8 +1,8 @@
-import {inject, injectable} from '@loopback/core';
-import {ServiceBindings} from '../../keys';
-import type {ArchivePurgeJob, ArchivePurgeService} from '../../services/archives/archive-purge.service';
-import {asJobHandler, JobHandler, RetryPolicy} from '../job-handler';
-import {JobNames} from '../job-queue';
+import {injectable, service} from '@loopback/core';
+import {ArchivePurgeJob, ArchivePurgeService} from './archive-purge.service';
+import {asJobHandler} from '../../jobs/as-job-handler';
+import type {JobHandler, RetryPolicy} from '../../jobs/job-handler';
+import {JobNames} from '../../jobs/job-queue';
 
 /** Finishes deleting an archive (provider copy, uploaded object) after a DELETE answered 503. */
 @injectable(asJobHandler)
@@ -11,7 +11,7 @@ export class ArchivePurgeHandler implements JobHandler<ArchivePurgeJob> {
   /** A deletion the user asked for must not be dropped: the same long backoff as teardown, about 1.5–3 h. */
   readonly retryPolicy: RetryPolicy = {retryLimit: 10, retryDelaySeconds: 5, retryBackoff: true, expireInSeconds: 300};
 
-  constructor(@inject(ServiceBindings.ARCHIVE_PURGE) private readonly archivePurge: ArchivePurgeService) {}
+  constructor(@service(ArchivePurgeService) private readonly archivePurge: ArchivePurgeService) {}
 
   handle(job: ArchivePurgeJob): Promise<void> {
     return this.archivePurge.purge(job);

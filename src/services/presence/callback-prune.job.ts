@@ -1,8 +1,8 @@
-import {inject, injectable} from '@loopback/core';
-import {ServiceBindings} from '../../keys';
-import type {CallbackRetentionService} from '../../services/presence/callback-retention.service';
-import {asJobHandler, JobHandler, RetryPolicy} from '../job-handler';
-import {JobNames} from '../job-queue';
+import {injectable, service} from '@loopback/core';
+import {CallbackRetentionService} from './callback-retention.service';
+import {asJobHandler} from '../../jobs/as-job-handler';
+import type {JobHandler, RetryPolicy} from '../../jobs/job-handler';
+import {JobNames} from '../../jobs/job-queue';
 
 /** Drops callback records past their retention. */
 @injectable(asJobHandler)
@@ -15,7 +15,7 @@ export class CallbackPruneHandler implements JobHandler {
    */
   readonly retryPolicy: RetryPolicy = {retryLimit: 2, retryDelaySeconds: 600, retryBackoff: false, expireInSeconds: 1800};
 
-  constructor(@inject(ServiceBindings.CALLBACK_RETENTION) private readonly retention: CallbackRetentionService) {}
+  constructor(@service(CallbackRetentionService) private readonly retention: CallbackRetentionService) {}
 
   async handle(): Promise<void> {
     await this.retention.pruneOldCallbacks();

@@ -1,11 +1,11 @@
 import {Component, Constructor, createBindingFromClass} from '@loopback/core';
+import type {JobHandler} from '../jobs/job-handler';
+import {JobsObserver} from '../jobs/jobs.observer';
 import {JobBindings} from '../keys';
-import {ArchivePurgeHandler} from './handlers/archive-purge.job';
-import {ArchiveReconcileHandler} from './handlers/archive-reconcile.job';
-import {CallbackPruneHandler} from './handlers/callback-prune.job';
-import {MeetingTeardownHandler} from './handlers/meeting-teardown.job';
-import type {JobHandler} from './job-handler';
-import {JobsObserver} from './jobs.observer';
+import {ArchivePurgeHandler} from './archives/archive-purge.job';
+import {ArchiveReconcileHandler} from './archives/archive-reconcile.job';
+import {MeetingTeardownHandler} from './meetings/meeting-teardown.job';
+import {CallbackPruneHandler} from './presence/callback-prune.job';
 
 /** The one list of the service's jobs: a new job is a handler class and a line here. */
 export const JOB_HANDLERS: Constructor<JobHandler>[] = [MeetingTeardownHandler, ArchivePurgeHandler, ArchiveReconcileHandler, CallbackPruneHandler];
