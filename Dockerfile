@@ -4,9 +4,9 @@ FROM node:22-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
-COPY tsconfig.json ./
+COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
-COPY bench ./bench
+# The production build leaves tests and benchmarks out (tsconfig.build.json).
 RUN npm run build
 
 # Runtime stage: production dependencies only (the embedded database is optional and left out).

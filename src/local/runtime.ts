@@ -21,7 +21,7 @@ export interface PreparedRuntime {
  */
 export async function prepareRuntime(config: ServiceConfig, logger: Logger): Promise<PreparedRuntime> {
   const stops: Array<() => Promise<void>> = [];
-  let resolved: ServiceConfig = {...config};
+  const resolved: ServiceConfig = {...config};
   const needsDevSecrets = !config.auth.secret && !config.auth.publicKeyPem;
   const secrets = needsDevSecrets || !config.video.vonage || !config.storage.encryptionKey ? ensureDevSecrets(config.dataDir) : undefined;
 

@@ -64,6 +64,6 @@ export class VideoProviders {
   start(): void {}
 
   async stop(): Promise<void> {
-    await Promise.all(this.all().map(provider => provider.close?.()));
+    await Promise.all(this.all().map(async provider => provider.close?.()));
   }
 }
