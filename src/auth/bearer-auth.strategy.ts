@@ -20,6 +20,6 @@ export class BearerAuthStrategy implements AuthenticationStrategy {
     const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
     if (!match) throw new BearerTokenError('Authorization header is not "Bearer <token>"');
     const caller = this.verifier.verify(match[1]);
-    return {[securityId]: caller.id, id: caller.id, permissions: caller.permissions};
+    return {[securityId]: caller.id, id: caller.id, permissions: caller.permissions, tenantId: caller.tenantId};
   }
 }

@@ -6,6 +6,8 @@ import type {AuthConfig} from '../config/service-config';
 export interface CallerProfile {
   id: string;
   permissions: string[];
+  /** The caller's tenant (SourceLoop-style `tenantId` claim); null for a caller without one. */
+  tenantId: string | null;
 }
 
 /** Any reason a bearer token is not accepted; the client only ever sees a generic 401. */
@@ -52,6 +54,10 @@ export class BearerTokenVerifier {
     if (!Array.isArray(permissions) || !permissions.every(p => typeof p === 'string')) {
       throw new BearerTokenError('bearer token permissions must be an array of strings');
     }
-    return {id: String(id), permissions};
+    const tenantId = (payload as {tenantId?: unknown}).tenantId;
+    if (tenantId !== undefined && tenantId !== null && (typeof tenantId !== 'string' || tenantId === '')) {
+      throw new BearerTokenError('bearer token tenantId must be a non-empty string');
+    }
+    return {id: String(id), permissions, tenantId: typeof tenantId === 'string' ? tenantId : null};
   }
 }

@@ -32,23 +32,24 @@ export class ArchiveController {
     @param.query.string('status') status?: string,
     @param.query.integer('limit', {description: 'Default 50, at most 1000'}) limit?: number,
     @param.query.integer('offset') offset?: number,
+    @inject(SecurityBindings.USER) user?: UserProfile,
   ): Promise<{count: number; items: ArchiveView[]}> {
     if (status !== undefined && !ARCHIVE_STATUSES.includes(status as ArchiveStatus)) {
       throw new ValidationError(`status must be one of ${ARCHIVE_STATUSES.join(', ')}`);
     }
     const page = toPage(limit, offset, {limit: 50, maxLimit: 1000});
-    return this.archives.list({meetingLinkId, sessionId, status: status as ArchiveStatus | undefined, ...page});
+    return this.archives.list({meetingLinkId, sessionId, status: status as ArchiveStatus | undefined, ...page, tenantId: toCaller(user!).tenantId});
   }
 
   @authorize({scopes: [Permission.GetMeetingArchives]})
   @get('/archives/{archiveId}', {responses: {'200': {description: 'The archive and a download URL when one exists', ...jsonContent(ARCHIVE_DETAIL_SCHEMA)}}})
-  async findOne(@param.path.string('archiveId') archiveId: string): Promise<ArchiveDetail> {
-    return this.archives.get(archiveId);
+  async findOne(@param.path.string('archiveId') archiveId: string, @inject(SecurityBindings.USER) user: UserProfile): Promise<ArchiveDetail> {
+    return this.archives.get(archiveId, toCaller(user).tenantId);
   }
 
   @authorize({scopes: [Permission.DeleteMeetingArchive]})
   @del('/archives/{archiveId}', {responses: {'204': {description: 'Deleted at the provider and from the storage target'}}})
   async delete(@param.path.string('archiveId') archiveId: string, @inject(SecurityBindings.USER) user: UserProfile): Promise<void> {
-    await this.purge.delete(archiveId, toCaller(user).id);
+    await this.purge.delete(archiveId, toCaller(user));
   }
 }

@@ -2,13 +2,15 @@ import {authenticate} from '@loopback/authentication';
 import {authorize} from '@loopback/authorization';
 import {BindingScope, inject, injectable, service} from '@loopback/core';
 import {get, param, Response, RestBindings} from '@loopback/rest';
+import {SecurityBindings, UserProfile} from '@loopback/security';
+import {toCaller} from '../auth/caller';
 import {Permission} from '../auth/permissions';
 import {fastLane} from '../http/fast-lane/fast-lane.decorator';
 import {AttendeeService} from '../services/presence/attendee.service';
 import {toOptionalBoolean, toPage} from './pagination';
 import {ATTENDEE_SCHEMA, jsonContent} from './specs/meeting.specs';
 
-/** A singleton, so the fast lane can serve it: the response is injected per call. */
+/** A singleton, so the fast lane can serve it: the caller and the response are injected per call. */
 @authenticate('bearer')
 @injectable({scope: BindingScope.SINGLETON})
 export class AttendeeController {
@@ -31,9 +33,10 @@ export class AttendeeController {
     @param.query.integer('limit', {description: 'Default 100, at most 1000'}) limit: number | undefined,
     @param.query.integer('offset') offset: number | undefined,
     @inject(RestBindings.Http.RESPONSE) response: Response,
+    @inject(SecurityBindings.USER) user: UserProfile,
   ): Promise<Response> {
     const page = toPage(limit, offset, {limit: 100, maxLimit: 1000});
-    const result = await this.attendees.list(meetingLinkId, {active: toOptionalBoolean('active', active), ...page});
+    const result = await this.attendees.list(meetingLinkId, {active: toOptionalBoolean('active', active), ...page, tenantId: toCaller(user).tenantId});
     response.setHeader('X-Total-Count', String(result.total));
     // The page comes serialised from the database; written as LoopBack writes JSON.
     response.setHeader('Content-Type', 'application/json');

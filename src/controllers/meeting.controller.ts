@@ -30,14 +30,14 @@ export class MeetingController {
   async create(
     @requestBody({required: false, ...jsonContent(CREATE_MEETING_SCHEMA)}) body: CreateMeetingInput | undefined,
   ): Promise<object> {
-    const meeting = await this.meetings.create(body ?? {}, toCaller(this.user).id);
+    const meeting = await this.meetings.create(body ?? {}, toCaller(this.user));
     return {code: meeting.meetingLink, ...meeting.toJSON()};
   }
 
   @authorize({scopes: READ_PERMISSIONS})
   @get('/session/{meetingLinkId}', {responses: {'200': {description: 'The meeting', ...jsonContent(MEETING_SCHEMA)}}})
   async findOne(@param.path.string('meetingLinkId') meetingLinkId: string): Promise<object> {
-    const meeting = await this.meetings.get(meetingLinkId);
+    const meeting = await this.meetings.get(meetingLinkId, toCaller(this.user).tenantId);
     return {code: meeting.meetingLink, ...meeting.toJSON()};
   }
 
@@ -47,12 +47,12 @@ export class MeetingController {
     @param.path.string('meetingLinkId') meetingLinkId: string,
     @requestBody({required: false, ...jsonContent(EDIT_MEETING_SCHEMA)}) body: EditMeetingInput | undefined,
   ): Promise<void> {
-    await this.meetings.edit(meetingLinkId, body ?? {}, toCaller(this.user).id);
+    await this.meetings.edit(meetingLinkId, body ?? {}, toCaller(this.user));
   }
 
   @authorize({scopes: [Permission.StopMeeting]})
   @patch('/session/{meetingLinkId}/end', {responses: {'204': {description: 'Ended: participants disconnected, recording stopped'}}})
   async end(@param.path.string('meetingLinkId') meetingLinkId: string): Promise<void> {
-    await this.meetingEnd.end(meetingLinkId, toCaller(this.user).id);
+    await this.meetingEnd.end(meetingLinkId, toCaller(this.user));
   }
 }

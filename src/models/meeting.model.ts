@@ -13,6 +13,10 @@ export class Meeting extends Entity {
   @property({type: 'string', required: true, postgresql: {columnName: 'session_id'}})
   sessionId!: string;
 
+  /** The creator's tenant; only callers of the same tenant (or, when null, without one) see the meeting. */
+  @property({type: 'string', postgresql: {columnName: 'tenant_id'}, hidden: true})
+  tenantId?: string | null;
+
   /** The provider's session name, where clients join by name (not Vonage). */
   @property({type: 'string', postgresql: {columnName: 'provider_session_name'}, hidden: true})
   providerSessionName?: string | null;

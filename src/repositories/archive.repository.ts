@@ -32,6 +32,8 @@ export interface ArchiveFilter {
   meetingLinkId?: string;
   sessionId?: string;
   status?: ArchiveStatus;
+  /** Only archives of this tenant's meetings (null: of meetings without a tenant). */
+  tenantId: string | null;
   limit: number;
   offset: number;
 }
@@ -103,19 +105,24 @@ export class ArchiveRepository {
     return changed;
   }
 
-  async findByArchiveId(archiveId: string): Promise<ArchiveRecord | null> {
+  /**
+   * The archive of one of our meetings: of the caller's tenant (null: of no tenant), or of any
+   * tenant for the service's own jobs.
+   */
+  async findByArchiveId(archiveId: string, scope: {tenantId: string | null} | 'anyTenant'): Promise<ArchiveRecord | null> {
+    const anyTenant = scope === 'anyTenant';
     const result = await this.dataSource.pool.query(
-      `SELECT ${SELECT_COLUMNS} FROM archives a LEFT JOIN video_session_details m ON m.id = a.session_detail_id
-        WHERE a.archive_id = $1 AND a.session_detail_id IS NOT NULL`,
-      [archiveId],
+      `SELECT ${SELECT_COLUMNS} FROM archives a JOIN video_session_details m ON m.id = a.session_detail_id
+        WHERE a.archive_id = $1 AND ($2 OR m.tenant_id IS NOT DISTINCT FROM $3)`,
+      [archiveId, anyTenant, anyTenant ? null : scope.tenantId],
     );
     return result.rows[0] ? toRecord(result.rows[0]) : null;
   }
 
   /** Archives of this service's meetings only, newest first; `total` counts every match (see migration `listing-counts`). */
   async list(filter: ArchiveFilter): Promise<{total: number; items: ArchiveRecord[]}> {
-    const where = ['NOT a.deleted', 'a.session_detail_id IS NOT NULL'];
-    const params: unknown[] = [];
+    const where = ['NOT a.deleted', 'a.session_detail_id IS NOT NULL', 'm.tenant_id IS NOT DISTINCT FROM $1'];
+    const params: unknown[] = [filter.tenantId];
     if (filter.meetingLinkId !== undefined) {
       params.push(filter.meetingLinkId);
       where.push(`m.meeting_link = $${params.length}`);
@@ -132,7 +139,8 @@ export class ArchiveRepository {
     // Without a meeting or session filter the triggers' counts answer; within one meeting counting is cheap.
     const total =
       filter.meetingLinkId === undefined && filter.sessionId === undefined
-        ? `SELECT COALESCE(sum(c.archives), 0) AS total FROM archive_counts c${filter.status === undefined ? '' : ` WHERE c.status = $${params.length}`}`
+        ? `SELECT COALESCE(sum(c.archives), 0) AS total FROM archive_counts c
+            WHERE c.tenant = COALESCE($1::text, '')${filter.status === undefined ? '' : ` AND c.status = $${params.length}`}`
         : `SELECT count(*) AS total ${from}`;
     const pageParams = [...params, filter.limit, filter.offset];
     // One round trip: the total, and the page beside it (one row without an archive when the page is empty).

@@ -37,6 +37,8 @@ export interface AttendeeQuery {
   meetingLink: string;
   /** true: present now; false: left; undefined: everyone. */
   active?: boolean;
+  /** Only a meeting of this tenant (null: of no tenant) is listed. */
+  tenantId: string | null;
   limit: number;
   offset: number;
 }
@@ -143,7 +145,7 @@ export class AttendeeRepository {
     const result = await this.dataSource.pool.query({
       name: `vcs-attendee-page-${variant}`,
       text: ATTENDEE_PAGE[variant],
-      values: [query.meetingLink, query.limit, query.offset],
+      values: [query.meetingLink, query.limit, query.offset, query.tenantId],
     });
     const row = result.rows[0] as {total: string; items: string} | undefined;
     return row ? {total: Number(row.total), itemsJson: row.items} : null;
@@ -179,6 +181,6 @@ const ATTENDEE_PAGE = Object.fromEntries(
                   FROM session_attendees sa
                  WHERE sa.session_detail_id = m.id${variant === 'all' ? '' : ` AND sa.is_present = ${variant === 'present'}`}
                  ORDER BY sa.joined_at NULLS LAST, sa.id LIMIT $2 OFFSET $3) a) p
-      WHERE m.meeting_link = $1 AND NOT m.deleted`,
+      WHERE m.meeting_link = $1 AND m.tenant_id IS NOT DISTINCT FROM $4 AND NOT m.deleted`,
   ]),
 ) as Record<'all' | 'present' | 'absent', string>;

@@ -29,6 +29,9 @@ export interface MeetingSession {
   sessionName: string | null;
 }
 
+/** Whose meetings a caller sees: those of its tenant, or with none, those created without one. */
+export type TenantScope = string | null;
+
 export interface MeetingTokenView extends MeetingSession {
   isScheduled: boolean;
   scheduleTime: Date | null;
@@ -40,7 +43,7 @@ export interface MeetingTokenView extends MeetingSession {
 export type NewMeeting = Pick<
   Meeting,
   'meetingLink' | 'provider' | 'sessionId' | 'isScheduled' | 'enableArchiving' | 'endToEndEncryption' | 'createdBy' | 'modifiedBy'
-> & {providerSessionName: string | null; scheduleTime: Date | null; extId: string | null; extMetadata: object | null};
+> & {providerSessionName: string | null; scheduleTime: Date | null; extId: string | null; extMetadata: object | null; tenantId: TenantScope};
 
 /** Model property → column, read once from the model (the juggler's own mapping). */
 const COLUMN_OF: ReadonlyArray<[string, string]> = Object.entries(Meeting.definition.properties).map(([property, definition]) => [
@@ -56,16 +59,21 @@ export class MeetingRepository extends DefaultCrudRepository<Meeting, number> {
     super(Meeting, dataSource);
   }
 
-  findByLink(meetingLink: string): Promise<Meeting | null> {
-    return this.findOne({where: {meetingLink, deleted: false}});
+  async findByLink(meetingLink: string, tenantId: TenantScope): Promise<Meeting | null> {
+    const result = await this.dataSource.pool.query(
+      'SELECT * FROM video_session_details WHERE meeting_link = $1 AND tenant_id IS NOT DISTINCT FROM $2 AND NOT deleted',
+      [meetingLink, tenantId],
+    );
+    const row = result.rows[0] as Record<string, unknown> | undefined;
+    return row ? toMeeting(row) : null;
   }
 
   /** Inserts the meeting and its `meeting.created` event in the caller's transaction. */
   async insert(tx: Transaction, meeting: NewMeeting): Promise<Meeting> {
     const result = await tx.client.query(
       `INSERT INTO video_session_details (meeting_link, provider, session_id, provider_session_name, is_scheduled, schedule_time,
-              enable_archiving, e2ee, ext_id, ext_metadata, created_by, modified_by)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING *`,
+              enable_archiving, e2ee, ext_id, ext_metadata, created_by, modified_by, tenant_id)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING *`,
       [
         meeting.meetingLink,
         meeting.provider,
@@ -79,6 +87,7 @@ export class MeetingRepository extends DefaultCrudRepository<Meeting, number> {
         meeting.extMetadata === null ? null : JSON.stringify(meeting.extMetadata),
         meeting.createdBy,
         meeting.modifiedBy,
+        meeting.tenantId,
       ],
     );
     const created = toMeeting(result.rows[0] as Record<string, unknown>);
@@ -112,16 +121,23 @@ export class MeetingRepository extends DefaultCrudRepository<Meeting, number> {
    */
   async endIfOpen(
     tx: Transaction,
-    which: {meetingLink: string} | {meetingId: number},
+    which: {meetingLink: string; tenantId: TenantScope} | {meetingId: number},
     end: {at: Date; actor: string; reason: string},
   ): Promise<MeetingSession | null> {
-    const [column, value] = 'meetingLink' in which ? ['meeting_link', which.meetingLink] : ['id', which.meetingId];
-    const result = await tx.client.query(
-      `UPDATE video_session_details SET end_time = $2, end_reason = $4, modified_by = $3, modified_on = now()
-        WHERE ${column} = $1 AND end_time IS NULL AND NOT deleted
-        RETURNING id, meeting_link, provider, session_id, provider_session_name`,
-      [value, end.at, end.actor, end.reason],
-    );
+    const result =
+      'meetingLink' in which
+        ? await tx.client.query(
+            `UPDATE video_session_details SET end_time = $2, end_reason = $4, modified_by = $3, modified_on = now()
+              WHERE meeting_link = $1 AND tenant_id IS NOT DISTINCT FROM $5 AND end_time IS NULL AND NOT deleted
+              RETURNING id, meeting_link, provider, session_id, provider_session_name`,
+            [which.meetingLink, end.at, end.actor, end.reason, which.tenantId],
+          )
+        : await tx.client.query(
+            `UPDATE video_session_details SET end_time = $2, end_reason = $4, modified_by = $3, modified_on = now()
+              WHERE id = $1 AND end_time IS NULL AND NOT deleted
+              RETURNING id, meeting_link, provider, session_id, provider_session_name`,
+            [which.meetingId, end.at, end.actor, end.reason],
+          );
     const row = result.rows[0] as Record<string, unknown> | undefined;
     if (!row) return null;
     const session = toSession(row);
@@ -133,13 +149,13 @@ export class MeetingRepository extends DefaultCrudRepository<Meeting, number> {
    * What issuing a join token needs, in one indexed read without the juggler's
    * model coercion: this runs for every participant at the top of the hour.
    */
-  async findForToken(meetingLink: string): Promise<MeetingTokenView | null> {
+  async findForToken(meetingLink: string, tenantId: TenantScope): Promise<MeetingTokenView | null> {
     const result = await this.dataSource.pool.query({
       // Named: prepared once per pooled connection, so PostgreSQL skips parsing and planning.
       name: 'vcs-meeting-for-token',
       text: `SELECT id, meeting_link, provider, session_id, provider_session_name, is_scheduled, schedule_time, start_time, end_time, created_by
-               FROM video_session_details WHERE meeting_link = $1 AND NOT deleted`,
-      values: [meetingLink],
+               FROM video_session_details WHERE meeting_link = $1 AND tenant_id IS NOT DISTINCT FROM $2 AND NOT deleted`,
+      values: [meetingLink, tenantId],
     });
     const row = result.rows[0] as Record<string, unknown> | undefined;
     if (!row) return null;
@@ -165,10 +181,11 @@ export class MeetingRepository extends DefaultCrudRepository<Meeting, number> {
   }
 
   /** The meeting of a session id on any provider (the archive listing's `sessionId` filter). */
-  async findSessionBySessionId(sessionId: string): Promise<MeetingSession | null> {
+  async findSessionBySessionId(sessionId: string, tenantId: TenantScope): Promise<MeetingSession | null> {
     const result = await this.dataSource.pool.query(
-      'SELECT id, meeting_link, provider, session_id, provider_session_name FROM video_session_details WHERE session_id = $1 AND NOT deleted ORDER BY id LIMIT 1',
-      [sessionId],
+      `SELECT id, meeting_link, provider, session_id, provider_session_name FROM video_session_details
+        WHERE session_id = $1 AND tenant_id IS NOT DISTINCT FROM $2 AND NOT deleted ORDER BY id LIMIT 1`,
+      [sessionId, tenantId],
     );
     const row = result.rows[0] as Record<string, unknown> | undefined;
     return row ? toSession(row) : null;
@@ -181,10 +198,11 @@ export class MeetingRepository extends DefaultCrudRepository<Meeting, number> {
     return row ? toSession(row) : null;
   }
 
-  async findSessionByLink(meetingLink: string): Promise<MeetingSession | null> {
+  async findSessionByLink(meetingLink: string, tenantId: TenantScope): Promise<MeetingSession | null> {
     const result = await this.dataSource.pool.query(
-      'SELECT id, meeting_link, provider, session_id, provider_session_name FROM video_session_details WHERE meeting_link = $1 AND NOT deleted',
-      [meetingLink],
+      `SELECT id, meeting_link, provider, session_id, provider_session_name FROM video_session_details
+        WHERE meeting_link = $1 AND tenant_id IS NOT DISTINCT FROM $2 AND NOT deleted`,
+      [meetingLink, tenantId],
     );
     const row = result.rows[0] as Record<string, unknown> | undefined;
     return row ? toSession(row) : null;

@@ -31,10 +31,10 @@ export class ArchivePurgeService {
     @inject(LoggingBindings.LOGGER) private readonly logger: Logger,
   ) {}
 
-  async delete(archiveId: string, actor: string): Promise<void> {
-    const record = await this.archives.findByArchiveId(archiveId);
+  async delete(archiveId: string, actor: {id: string; tenantId: string | null}): Promise<void> {
+    const record = await this.archives.findByArchiveId(archiveId, {tenantId: actor.tenantId});
     if (!record || record.deleted) throw new ArchiveNotFoundError(archiveId);
-    await this.deleteAtProvider(record, actor);
+    await this.deleteAtProvider(record, actor.id);
     try {
       await this.deleteStoredCopy(record);
     } catch (error) {
@@ -45,13 +45,13 @@ export class ArchivePurgeService {
         {cause: error},
       );
     }
-    await this.archives.markDeleted(archiveId, actor);
-    await this.audit.record({actor, action: 'archive.delete', entityType: 'archive', entityId: archiveId, before: {status: record.status}});
+    await this.archives.markDeleted(archiveId, actor.id);
+    await this.audit.record({actor: actor.id, action: 'archive.delete', entityType: 'archive', entityId: archiveId, before: {status: record.status}});
   }
 
   /** Job handler: finishes a deletion that failed part-way. */
   async purge(job: ArchivePurgeJob): Promise<void> {
-    const record = await this.archives.findByArchiveId(job.archiveId);
+    const record = await this.archives.findByArchiveId(job.archiveId, 'anyTenant');
     if (!record || record.deleted) return;
     await this.deleteAtProvider(record, null);
     await this.deleteStoredCopy(record);

@@ -56,17 +56,19 @@ export class ArchiveService {
   async list(filter: ArchiveFilter): Promise<{count: number; items: ArchiveView[]}> {
     // A filter naming one meeting is cheap to reconcile with the provider's list.
     const meeting = filter.meetingLinkId
-      ? await this.meetings.findSessionByLink(filter.meetingLinkId)
+      ? await this.meetings.findSessionByLink(filter.meetingLinkId, filter.tenantId)
       : filter.sessionId
-        ? await this.meetings.findSessionBySessionId(filter.sessionId)
+        ? await this.meetings.findSessionBySessionId(filter.sessionId, filter.tenantId)
         : null;
     if (meeting) await this.reconcileSession(meeting);
     const page = await this.archives.list(filter);
     return {count: page.total, items: page.items.map(toView)};
   }
 
-  async get(archiveId: string): Promise<ArchiveDetail> {
-    const record = (await this.archives.findByArchiveId(archiveId)) ?? (await this.adoptFromProvider(archiveId));
+  /** An archive of one of the tenant's meetings (null: of a meeting without a tenant). */
+  async get(archiveId: string, tenantId: string | null): Promise<ArchiveDetail> {
+    const scope = {tenantId};
+    const record = (await this.archives.findByArchiveId(archiveId, scope)) ?? (await this.adoptFromProvider(archiveId, scope));
     if (!record || record.deleted) throw new ArchiveNotFoundError(archiveId);
     return {...toView(record), ...(await this.downloadLink(record))};
   }
@@ -100,7 +102,7 @@ export class ArchiveService {
   }
 
   /** An archive we have no record of: asked of each configured provider, kept if it belongs to one of our meetings. */
-  private async adoptFromProvider(archiveId: string): Promise<ArchiveRecord | null> {
+  private async adoptFromProvider(archiveId: string, scope: {tenantId: string | null}): Promise<ArchiveRecord | null> {
     for (const provider of this.providers.all()) {
       let archive: ProviderArchive;
       try {
@@ -112,7 +114,7 @@ export class ArchiveService {
       const meeting = await this.meetings.findSession(provider.name, archive.sessionId);
       if (!meeting) return null; // Not one of ours: the project may hold other applications' archives.
       await this.store(meeting, provider, archive);
-      return this.archives.findByArchiveId(archiveId);
+      return this.archives.findByArchiveId(archiveId, scope);
     }
     return null;
   }

@@ -13,6 +13,7 @@ import {AuditLogRepository} from '../../repositories/audit-log.repository';
 import {MeetingRepository, MeetingSession} from '../../repositories/meeting.repository';
 import {Transaction, TransactionRunner} from '../../repositories/transaction';
 import type {Clock} from '../../utils/clock';
+import type {MeetingActor} from './meeting.service';
 
 export interface TeardownJob {
   meetingId: number;
@@ -39,17 +40,17 @@ export class MeetingEndService {
     @inject(ConfigBindings.SERVICE_CONFIG) private readonly config: ServiceConfig,
   ) {}
 
-  async end(meetingLink: string, actor: string): Promise<void> {
+  async end(meetingLink: string, actor: MeetingActor): Promise<void> {
     const now = this.clock.now();
     const ended = await this.transactions.run(async tx => {
-      const meeting = await this.meetings.endIfOpen(tx, {meetingLink}, {at: now, actor, reason: 'ended'});
+      const meeting = await this.meetings.endIfOpen(tx, {meetingLink, tenantId: actor.tenantId}, {at: now, actor: actor.id, reason: 'ended'});
       if (!meeting) return null;
       const queued = await this.queueTeardown(tx, meeting);
-      await this.audit.record({actor, action: 'meeting.end', entityType: 'meeting', entityId: meetingLink, after: {endTime: now}}, tx);
+      await this.audit.record({actor: actor.id, action: 'meeting.end', entityType: 'meeting', entityId: meetingLink, after: {endTime: now}}, tx);
       return queued;
     });
     if (!ended) {
-      const meeting = await this.meetings.findByLink(meetingLink);
+      const meeting = await this.meetings.findByLink(meetingLink, actor.tenantId);
       if (!meeting) throw new MeetingNotFoundError(meetingLink);
       throw new MeetingStateError('The meeting has already ended and cannot be stopped again');
     }

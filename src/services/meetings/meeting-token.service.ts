@@ -36,7 +36,7 @@ export class MeetingTokenService {
 
   async issue(meetingLink: string, request: TokenRequest, caller: CallerProfile): Promise<JoinToken> {
     const now = this.clock.now();
-    const meeting = await this.meetings.findForToken(meetingLink);
+    const meeting = await this.meetings.findForToken(meetingLink, caller.tenantId);
     if (!meeting) throw new MeetingNotFoundError(meetingLink);
     const provider = this.providers.get(meeting.provider);
     const expiresAt = this.resolveExpiry(request.expireTime, now, provider.capabilities);

@@ -8,7 +8,7 @@ import {describeError} from '../../logging/logger';
 import {Meeting} from '../../models/meeting.model';
 import type {VideoProviders} from '../../providers/video/video-providers';
 import {AuditLogRepository} from '../../repositories/audit-log.repository';
-import {MeetingEdit, MeetingRepository, NewMeeting} from '../../repositories/meeting.repository';
+import {MeetingEdit, MeetingRepository, NewMeeting, TenantScope} from '../../repositories/meeting.repository';
 import {isUniqueViolation, TransactionRunner} from '../../repositories/transaction';
 import type {Clock} from '../../utils/clock';
 import {newMeetingLinkId} from './meeting-link';
@@ -21,6 +21,12 @@ export interface CreateMeetingInput {
   endToEndEncryption?: boolean;
   extId?: string;
   extMetadata?: object;
+}
+
+/** Who acts: the bearer user, and the tenant whose meetings it sees. */
+export interface MeetingActor {
+  id: string;
+  tenantId: TenantScope;
 }
 
 export interface EditMeetingInput {
@@ -46,7 +52,7 @@ export class MeetingService {
     @inject(LoggingBindings.LOGGER) private readonly logger: Logger,
   ) {}
 
-  async create(input: CreateMeetingInput, actor: string): Promise<Meeting> {
+  async create(input: CreateMeetingInput, actor: MeetingActor): Promise<Meeting> {
     const now = this.clock.now();
     const scheduleTime = this.resolveSchedule(input.isScheduled, input.scheduleTime, now);
     if (input.endToEndEncryption && input.enableArchiving) {
@@ -78,19 +84,20 @@ export class MeetingService {
       endToEndEncryption: input.endToEndEncryption === true,
       extId: input.extId ?? null,
       extMetadata: input.extMetadata ?? null,
-      createdBy: actor,
-      modifiedBy: actor,
+      createdBy: actor.id,
+      modifiedBy: actor.id,
+      tenantId: actor.tenantId,
     });
   }
 
-  async get(meetingLink: string): Promise<Meeting> {
-    const meeting = await this.meetings.findByLink(meetingLink);
+  async get(meetingLink: string, tenantId: TenantScope): Promise<Meeting> {
+    const meeting = await this.meetings.findByLink(meetingLink, tenantId);
     if (!meeting) throw new MeetingNotFoundError(meetingLink);
     return meeting;
   }
 
-  async edit(meetingLink: string, input: EditMeetingInput, actor: string): Promise<void> {
-    const meeting = await this.get(meetingLink);
+  async edit(meetingLink: string, input: EditMeetingInput, actor: MeetingActor): Promise<void> {
+    const meeting = await this.get(meetingLink, actor.tenantId);
     if (meeting.endTime) throw new MeetingStateError('The meeting has ended and can no longer be edited');
     const edit: MeetingEdit = {};
     const isScheduled = input.isScheduled ?? meeting.isScheduled;
@@ -109,8 +116,8 @@ export class MeetingService {
     if (input.extMetadata !== undefined) edit.extMetadata = input.extMetadata;
     if (Object.keys(edit).length === 0) return;
     const written = await this.transactions.run(async tx => {
-      if (!(await this.meetings.updateIfOpen(tx, meeting.id!, edit, actor))) return false;
-      await this.audit.record({actor, action: 'meeting.edit', entityType: 'meeting', entityId: meetingLink, before: meeting.toJSON(), after: edit}, tx);
+      if (!(await this.meetings.updateIfOpen(tx, meeting.id!, edit, actor.id))) return false;
+      await this.audit.record({actor: actor.id, action: 'meeting.edit', entityType: 'meeting', entityId: meetingLink, before: meeting.toJSON(), after: edit}, tx);
       return true;
     });
     if (!written) throw new MeetingStateError('The meeting has ended and can no longer be edited');

@@ -8,7 +8,7 @@ import {AttendeePage, AttendeeRepository} from '../../repositories/attendee.repo
 export class AttendeeService {
   constructor(@repository(AttendeeRepository) private readonly attendees: AttendeeRepository) {}
 
-  async list(meetingLink: string, query: {active?: boolean; limit: number; offset: number}): Promise<AttendeePage> {
+  async list(meetingLink: string, query: {active?: boolean; limit: number; offset: number; tenantId: string | null}): Promise<AttendeePage> {
     const page = await this.attendees.pageOfMeeting({meetingLink, ...query});
     if (page === null) throw new MeetingNotFoundError(meetingLink);
     return page;

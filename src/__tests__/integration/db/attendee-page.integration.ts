@@ -64,10 +64,10 @@ describe('Attendee page serialised by PostgreSQL (integration)', () => {
       [false, 'NOT is_present', 1, 1],
     ];
     for (const [active, where, limit, offset] of cases) {
-      const page = await repository.pageOfMeeting({meetingLink: 'm', active, limit, offset});
+      const page = await repository.pageOfMeeting({meetingLink: 'm', active, limit, offset, tenantId: null});
       expect(JSON.parse(page!.itemsJson)).to.eql(await expectedPage(where, limit, offset));
     }
-    const all = await repository.pageOfMeeting({meetingLink: 'm', limit: 100, offset: 0});
+    const all = await repository.pageOfMeeting({meetingLink: 'm', limit: 100, offset: 0, tenantId: null});
     expect(all!.total).to.equal(4);
     expect((JSON.parse(all!.itemsJson) as AttendeeRow[]).map(a => a.joinedAt)).to.eql([
       '1999-12-31T23:59:59.999Z',
@@ -79,8 +79,8 @@ describe('Attendee page serialised by PostgreSQL (integration)', () => {
 
   it('an empty page is an empty array with the total; an unknown meeting is null', async () => {
     await givenAttendees();
-    expect(await repository.pageOfMeeting({meetingLink: 'm', limit: 10, offset: 10})).to.eql({total: 4, itemsJson: '[]'});
-    expect(await repository.pageOfMeeting({meetingLink: 'm', active: true, limit: 10, offset: 0})).to.have.property('total', 2);
-    expect(await repository.pageOfMeeting({meetingLink: 'nope', limit: 10, offset: 0})).to.be.null();
+    expect(await repository.pageOfMeeting({meetingLink: 'm', limit: 10, offset: 10, tenantId: null})).to.eql({total: 4, itemsJson: '[]'});
+    expect(await repository.pageOfMeeting({meetingLink: 'm', active: true, limit: 10, offset: 0, tenantId: null})).to.have.property('total', 2);
+    expect(await repository.pageOfMeeting({meetingLink: 'nope', limit: 10, offset: 0, tenantId: null})).to.be.null();
   });
 });

@@ -14,7 +14,7 @@ describe('BearerTokenVerifier (unit)', () => {
 
   it('accepts a valid HS256 token and returns id and permissions', () => {
     const token = jwt.sign({id: 'u1', permissions: ['EditMeeting']}, SECRET, {expiresIn: 60, issuer: 'issuer-1'});
-    expect(hs().verify(token)).to.eql({id: 'u1', permissions: ['EditMeeting']});
+    expect(hs().verify(token)).to.eql({id: 'u1', permissions: ['EditMeeting'], tenantId: null});
   });
 
   it('takes the caller id from sub when id is absent', () => {
