@@ -45,7 +45,8 @@ export class SessionFlow {
   /** After a connection's callbacks: with nobody left, the timers that end the session start. */
   left(sessionId: string): void {
     if (this.o.state.connectionsOf(sessionId).length > 0) return;
-    if (this.o.state.recordingArchiveOf(sessionId)) this.o.background.after(sessionId, this.o.timing.archiveIdleStopMs, async () => this.stopRecording(sessionId));
+    if (this.o.state.recordingArchiveOf(sessionId))
+      this.o.background.after(sessionId, this.o.timing.archiveIdleStopMs, async () => this.stopRecording(sessionId));
     this.o.background.after(sessionId, this.o.timing.sessionDestroyMs, () => this.destroy(sessionId));
   }
 

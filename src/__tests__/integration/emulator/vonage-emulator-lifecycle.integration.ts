@@ -51,7 +51,11 @@ describe('VonageVideoEmulator: as strict as Vonage, through @vonage/video (integ
   async function putStorageTarget(body: object): Promise<void> {
     const iat = Math.floor(Date.now() / 1000);
     const token = jwt.sign({iss: TEST_API_KEY, ist: 'project', iat, exp: iat + 180, jti: randomUUID()}, TEST_API_SECRET, {algorithm: 'HS256'});
-    const res = await fetch(`${url}/v2/project/${TEST_API_KEY}/archive/storage`, {method: 'PUT', headers: {'x-opentok-auth': token, 'content-type': 'application/json'}, body: JSON.stringify(body)});
+    const res = await fetch(`${url}/v2/project/${TEST_API_KEY}/archive/storage`, {
+      method: 'PUT',
+      headers: {'x-opentok-auth': token, 'content-type': 'application/json'},
+      body: JSON.stringify(body),
+    });
     expect(res.status).to.equal(200);
   }
   const archives = async (sessionId: string) => (await video.searchArchives({sessionId})).items;
@@ -68,7 +72,15 @@ describe('VonageVideoEmulator: as strict as Vonage, through @vonage/video (integ
       const [archive] = await archives(sessionId);
       expect(await archives(sessionId)).to.have.length(1);
       expect(archive).to.containEql({sessionId, status: 'started'});
-      expect(receiver.events()).to.eql(['sessionCreated', 'connectionCreated', 'connectionCreated', 'streamCreated', 'archive:started', 'connectionCreated', 'streamCreated']);
+      expect(receiver.events()).to.eql([
+        'sessionCreated',
+        'connectionCreated',
+        'connectionCreated',
+        'streamCreated',
+        'archive:started',
+        'connectionCreated',
+        'streamCreated',
+      ]);
     });
 
     it('a manual session is never recorded by itself', async () => {
@@ -109,7 +121,14 @@ describe('VonageVideoEmulator: as strict as Vonage, through @vonage/video (integ
       await leave(connection.id);
       await emulator.settled();
       await join(sessionId);
-      expect(sessionEvents().filter(e => e !== 'archive:available')).to.eql(['sessionCreated', 'archive:started', 'archive:stopped', 'sessionDestroyed', 'sessionCreated', 'archive:started']);
+      expect(sessionEvents().filter(e => e !== 'archive:available')).to.eql([
+        'sessionCreated',
+        'archive:started',
+        'archive:stopped',
+        'sessionDestroyed',
+        'sessionCreated',
+        'archive:started',
+      ]);
       expect(await archives(sessionId)).to.have.length(2);
     });
   });
