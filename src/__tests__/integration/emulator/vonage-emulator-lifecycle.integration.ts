@@ -90,8 +90,9 @@ describe('VonageVideoEmulator: as strict as Vonage, through @vonage/video (integ
     });
 
     it('the recording stops on its own after the last client left, then the session is destroyed', async () => {
-      emulator.timing.archiveIdleStopMs = 30;
-      emulator.timing.sessionDestroyMs = 60;
+      // Long enough to look before it stops, on a loaded machine.
+      emulator.timing.archiveIdleStopMs = 300;
+      emulator.timing.sessionDestroyMs = 400;
       const {sessionId} = await video.createSession({archiveMode: ArchiveMode.ALWAYS});
       const first = await join(sessionId);
       const second = await join(sessionId);
@@ -110,12 +111,12 @@ describe('VonageVideoEmulator: as strict as Vonage, through @vonage/video (integ
     });
 
     it('a client coming back in time keeps the session and its recording; after the session ended, both start anew', async () => {
-      emulator.timing.archiveIdleStopMs = 80;
-      emulator.timing.sessionDestroyMs = 80;
+      emulator.timing.archiveIdleStopMs = 400;
+      emulator.timing.sessionDestroyMs = 400;
       const {sessionId} = await video.createSession({archiveMode: ArchiveMode.ALWAYS});
       await leave(await join(sessionId));
       await join(sessionId);
-      await new Promise(resolve => setTimeout(resolve, 150));
+      await new Promise(resolve => setTimeout(resolve, 600));
       expect(sessionEvents()).to.eql(['sessionCreated', 'archive:started']);
       const [connection] = ((await (await fetch(`${url}/_emulator/state`)).json()) as {connections: Array<{id: string}>}).connections;
       await leave(connection.id);
