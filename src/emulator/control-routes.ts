@@ -3,7 +3,8 @@ import {EmulatorHttpError, matchPath} from './http-utils';
 
 /**
  * `/_emulator/*`: play a meeting. A participant joins with the join token the
- * service issued; recordings start and stop. Callbacks are delivered before the reply.
+ * service issued; recordings start and stop. Callbacks are delivered before the reply
+ * (not those Vonage sends later on its own: see SessionFlow).
  */
 export async function handleControl(request: RestRequest, deps: RestDeps): Promise<RestReply | null> {
   const {method, path} = request;
@@ -29,7 +30,10 @@ export async function handleControl(request: RestRequest, deps: RestDeps): Promi
     return {status: 201, body: deps.archives.json(archive)};
   }
   if ((m = matchPath('/_emulator/archives/:archiveId/stop', path)) && method === 'POST') {
-    return {status: 200, body: deps.archives.json(await deps.archives.stop(m.archiveId))};
+    // Unlike the REST stop, waits for the finished file, so a script can fetch it next.
+    const archive = deps.archives.stop(m.archiveId);
+    await deps.archives.processed(archive.id);
+    return {status: 200, body: deps.archives.json(archive)};
   }
   if (path === '/_emulator/state' && method === 'GET') {
     return {

@@ -5,7 +5,11 @@ import type {OpenTokStorageTarget} from './storage-target';
 export interface EmulatedSession {
   id: string;
   archiveMode: 'manual' | 'always';
+  /** Relayed sessions send media peer to peer: nothing passes a media router that could record it. */
+  mediaMode: 'routed' | 'relayed';
   e2ee: boolean;
+  /** Between `sessionCreated` (first client) and `sessionDestroyed` (some time after the last left). */
+  live: boolean;
   /** Milliseconds since the epoch. */
   createdAt: number;
 }
@@ -55,10 +59,10 @@ export class EmulatorState {
 
   constructor(private readonly applicationId: string) {}
 
-  createSession(archiveMode: 'manual' | 'always', e2ee: boolean): EmulatedSession {
+  createSession(archiveMode: 'manual' | 'always', mediaMode: 'routed' | 'relayed', e2ee: boolean): EmulatedSession {
     // Shaped like Vonage's ids: a version prefix, then opaque base64url.
     const id = `2_MX4${Buffer.from(this.applicationId).toString('base64url').slice(0, 12)}${randomBytes(18).toString('base64url')}`;
-    const session = {id, archiveMode, e2ee, createdAt: Date.now()};
+    const session: EmulatedSession = {id, archiveMode, mediaMode, e2ee, live: false, createdAt: Date.now()};
     this.sessions.set(id, session);
     return session;
   }

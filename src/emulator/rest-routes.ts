@@ -67,7 +67,7 @@ function createSession(form: Record<string, string> | undefined, deps: RestDeps)
   if (form?.e2ee !== undefined && form.e2ee !== 'true' && form.e2ee !== 'false') throw new EmulatorHttpError(400, 'e2ee must be true or false');
   if (archiveMode === 'always' && mediaMode !== 'disabled') throw new EmulatorHttpError(400, 'archiveMode=always needs routed media');
   if (e2ee && (archiveMode === 'always' || mediaMode !== 'disabled')) throw new EmulatorHttpError(400, 'e2ee needs routed media and no archiving');
-  const session = deps.state.createSession(archiveMode, e2ee);
+  const session = deps.state.createSession(archiveMode, mediaMode === 'enabled' ? 'relayed' : 'routed', e2ee);
   return [{session_id: session.id, project_id: deps.applicationId, create_dt: new Date(session.createdAt).toUTCString(), media_server_url: ''}];
 }
 
@@ -108,13 +108,13 @@ async function projectRoute(request: RestRequest, deps: RestDeps): Promise<RestR
     if (!archive) throw new EmulatorHttpError(404, 'Archive not found');
     if (method === 'GET') return {status: 200, body: deps.archives.json(archive)};
     if (method === 'DELETE') {
-      if (archive.status === 'started' || archive.status === 'paused') throw new EmulatorHttpError(409, 'Archive is still being recorded');
-      deps.state.archives.delete(archive.id);
+      deps.archives.delete(archive);
       return {status: 204};
     }
   }
   if ((m = matchPath('/archive/:archiveId/stop', rest)) && method === 'POST') {
-    return {status: 200, body: deps.archives.json(await deps.archives.stop(m.archiveId))};
+    // Answers `stopped`; the file's own status follows by callback.
+    return {status: 200, body: deps.archives.json(deps.archives.stop(m.archiveId))};
   }
   return null;
 }

@@ -2,6 +2,7 @@ import http, {IncomingMessage, ServerResponse} from 'node:http';
 import type {AddressInfo} from 'node:net';
 import type {ArchiveStorageFactory} from '../providers/storage/types';
 import {ArchiveFlow} from './archive-flow';
+import {Background, EmulatorTiming, VONAGE_TIMING} from './background';
 import {CallbackSender} from './callback-sender';
 import {handleControl} from './control-routes';
 import {EmulatorAuth} from './emulator-auth';
@@ -9,6 +10,7 @@ import {EmulatorState} from './emulator-state';
 import {EmulatorHttpError, matchPath, parseBody, readBody, sendError, sendJson} from './http-utils';
 import {ParticipantFlow} from './participant-flow';
 import {handleRest, RestDeps, RestRequest} from './rest-routes';
+import {SessionFlow} from './session-flow';
 
 export interface VonageEmulatorOptions {
   applicationId: string;
@@ -22,6 +24,8 @@ export interface VonageEmulatorOptions {
   callbackUrl?: string;
   /** Writes archives to the storage target the service configured, as Vonage would. */
   storageFactory?: ArchiveStorageFactory;
+  /** What Vonage does later on its own, and how much later (default VONAGE_TIMING). */
+  timing?: Partial<EmulatorTiming>;
   log?: (message: string, fields?: object) => void;
 }
 
@@ -49,6 +53,9 @@ interface ScriptedFailure {
  */
 export class VonageVideoEmulator {
   readonly requests: RecordedRequest[] = [];
+  /** Read when each timer is armed: a test may change it between steps. */
+  readonly timing: EmulatorTiming;
+  private readonly background: Background;
   private readonly state: EmulatorState;
   private readonly callbacks: CallbackSender;
   private readonly deps: RestDeps;
@@ -58,22 +65,35 @@ export class VonageVideoEmulator {
 
   constructor(private readonly options: VonageEmulatorOptions) {
     const log = options.log ?? (() => {});
+    this.timing = {...VONAGE_TIMING, ...options.timing};
+    this.background = new Background(log);
     this.state = new EmulatorState(options.applicationId);
     this.callbacks = new CallbackSender({applicationId: options.applicationId, apiKey: options.apiKey, signatureSecret: options.signatureSecret, log});
     this.callbacks.callbackUrl = options.callbackUrl ?? null;
+    const archives = new ArchiveFlow({
+      applicationId: options.applicationId,
+      state: this.state,
+      callbacks: this.callbacks,
+      baseUrl: () => this.baseUrl,
+      storageFactory: options.storageFactory,
+      background: this.background,
+      timing: this.timing,
+      log,
+    });
+    const sessions = new SessionFlow({
+      applicationId: options.applicationId,
+      state: this.state,
+      callbacks: this.callbacks,
+      archives,
+      background: this.background,
+      timing: this.timing,
+    });
     this.deps = {
       applicationId: options.applicationId,
       state: this.state,
       auth: new EmulatorAuth(options.applicationId, options.applicationPublicKeyPem, options.apiKey, options.apiSecret),
-      archives: new ArchiveFlow({
-        applicationId: options.applicationId,
-        state: this.state,
-        callbacks: this.callbacks,
-        baseUrl: () => this.baseUrl,
-        storageFactory: options.storageFactory,
-        log,
-      }),
-      participants: new ParticipantFlow(options.applicationId, this.state, this.callbacks),
+      archives,
+      participants: new ParticipantFlow(options.applicationId, this.state, this.callbacks, sessions),
     };
   }
 
@@ -95,8 +115,9 @@ export class VonageVideoEmulator {
     return this.baseUrl;
   }
 
-  /** Closes the server and its open connections. */
+  /** Closes the server and its open connections; what was still to happen later will not. */
   async stop(): Promise<void> {
+    this.background.cancelAll();
     const server = this.server;
     if (!server) return;
     this.server = undefined;
@@ -109,8 +130,17 @@ export class VonageVideoEmulator {
     this.callbacks.callbackUrl = url;
   }
 
-  /** Forgets sessions, archives, recorded requests and scripted failures. */
+  /**
+   * Resolves once everything Vonage would do later has happened: archives processed, idle
+   * recordings stopped, sessions destroyed, with their callbacks delivered. Keep `timing` short.
+   */
+  settled(): Promise<void> {
+    return this.background.settled();
+  }
+
+  /** Forgets sessions, archives, recorded requests, scripted failures and pending timers. */
   reset(): void {
+    this.background.cancelAll();
     this.state.reset();
     this.requests.length = 0;
     this.failures.length = 0;

@@ -84,6 +84,8 @@ export async function setupApplication(options: SetupApplicationOptions = {}): P
     apiSecret: TEST_API_SECRET,
     signatureSecret: TEST_SIGNATURE_SECRET,
     storageFactory: createArchiveStorage,
+    // Files done at once; idle stops and session ends keep Vonage's minute unless a test shortens them.
+    timing: {archiveProcessingMs: 20},
   });
   const emulatorUrl = await emulator.start(0, '127.0.0.1');
   const config = givenServiceConfig(emulatorUrl, options.configure);

@@ -101,7 +101,7 @@ export interface VideoProvider {
 
   listArchives(session: SessionRef, cursor?: string | null): Promise<ArchivePage>;
   getArchive(archiveId: string): Promise<ProviderArchive>;
-  /** Throws VideoProviderError `PROVIDER_CONFLICT` while the archive is recording. */
+  /** Throws VideoProviderError `PROVIDER_CONFLICT` while the archive is recording, or otherwise not deletable yet (or at all). */
   deleteArchive(archiveId: string): Promise<void>;
 
   /** Verifies and parses a callback over its raw bytes; throws WebhookVerificationError when unsigned or forged. */

@@ -5,6 +5,7 @@ import {JobNames, JobQueue} from '../../jobs/job-queue';
 import {JobBindings, LoggingBindings, VideoBindings} from '../../keys';
 import type {Logger} from '../../logging/logger';
 import {describeError} from '../../logging/logger';
+import type {VideoProvider} from '../../providers/video/types';
 import type {VideoProviders} from '../../providers/video/video-providers';
 import {VideoProviderError} from '../../providers/video/video-provider.error';
 import {ArchiveRecord, ArchiveRepository} from '../../repositories/archive.repository';
@@ -60,16 +61,33 @@ export class ArchivePurgeService {
 
   private async deleteAtProvider(record: ArchiveRecord, actor: string | null): Promise<void> {
     if (record.providerDeleted || !record.provider) return;
+    const provider = this.providers.get(record.provider);
     try {
-      await this.providers.get(record.provider).deleteArchive(record.archiveId);
+      await provider.deleteArchive(record.archiveId);
     } catch (error) {
       const code = (error as VideoProviderError).code;
-      if (code === 'PROVIDER_CONFLICT') {
-        throw new ArchiveConflictError('The archive is still recording: stop it (or end the meeting) before deleting it', {cause: error});
-      }
+      if (code === 'PROVIDER_CONFLICT') throw await this.conflictOf(provider, record, error);
       if (code !== 'PROVIDER_NOT_FOUND') throw error;
     }
     await this.archives.markDeletion(record.archiveId, {providerDeleted: true, deletedBy: actor ?? undefined});
+  }
+
+  /**
+   * Why the provider refused (Vonage deletes only finished files, and its 409 does not say which
+   * case this is): its current status tells, our record may lag a lost callback.
+   */
+  private async conflictOf(provider: VideoProvider, record: ArchiveRecord, error: unknown): Promise<ArchiveConflictError> {
+    const status = await provider.getArchive(record.archiveId).then(
+      archive => archive.status,
+      () => record.status,
+    );
+    const message =
+      status === 'started' || status === 'paused'
+        ? 'The archive is still recording: stop it (or end the meeting) before deleting it'
+        : status === 'stopped'
+          ? 'The archive has stopped but the video provider is still processing it: try again once it is available or uploaded'
+          : `The video provider cannot delete an archive that is ${status}: only available or uploaded archives can be deleted`;
+    return new ArchiveConflictError(message, {cause: error});
   }
 
   private async deleteStoredCopy(record: ArchiveRecord): Promise<void> {

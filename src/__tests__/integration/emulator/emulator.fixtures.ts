@@ -4,7 +4,7 @@ import http from 'node:http';
 import type {AddressInfo} from 'node:net';
 import {crc32} from 'node:zlib';
 import type {ArchiveStorage, ArchiveStorageFactory, StorageTargetConfig} from '../../../providers/storage/types';
-import {VonageVideoEmulator} from '../../../emulator';
+import {EmulatorTiming, VonageVideoEmulator} from '../../../emulator';
 import {TEST_API_KEY, TEST_API_SECRET, TEST_APPLICATION_ID, TEST_SIGNATURE_SECRET, testKeys} from '../../fixtures/vonage-test-keys';
 
 /**
@@ -151,9 +151,13 @@ export function readStoredZip(zip: Buffer): Map<string, Buffer> {
   return entries;
 }
 
-/** An emulator with the test application's identity, posting callbacks to `callbackUrl`. */
-export function givenEmulator(callbackUrl: string, storageFactory?: ArchiveStorageFactory): VonageVideoEmulator {
+/**
+ * An emulator with the test application's identity, posting callbacks to `callbackUrl`.
+ * Archives are processed at once; idle stops and session ends keep Vonage's minute unless a test shortens them.
+ */
+export function givenEmulator(callbackUrl: string, storageFactory?: ArchiveStorageFactory, timing: Partial<EmulatorTiming> = {archiveProcessingMs: 10}): VonageVideoEmulator {
   return new VonageVideoEmulator({
+    timing,
     applicationId: TEST_APPLICATION_ID,
     applicationPublicKeyPem: testKeys().publicKeyPem,
     apiKey: TEST_API_KEY,

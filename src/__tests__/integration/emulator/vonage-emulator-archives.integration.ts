@@ -136,8 +136,8 @@ describe('VonageVideoEmulator: archives, media and storage targets (integration)
   });
 
   describe('archive REST rules', () => {
-    it('409 to start without a connected participant; 400 for an e2ee session; 409 while already recording', async () => {
-      expect((await call('POST', `${project}/archive`, {sessionId: await givenSession()})).status).to.equal(409);
+    it('404 to start without a connected participant; 400 for an e2ee session; 409 while already recording', async () => {
+      expect((await call('POST', `${project}/archive`, {sessionId: await givenSession()})).status).to.equal(404);
       const e2ee = await givenSessionWithPublisher({archiveMode: 'manual', e2ee: 'true'});
       expect((await call('POST', `${project}/archive`, {sessionId: e2ee})).status).to.equal(400);
       const sessionId = await givenSessionWithPublisher();

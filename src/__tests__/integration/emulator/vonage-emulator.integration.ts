@@ -98,16 +98,17 @@ describe('VonageVideoEmulator: REST auth, sessions, participants, callbacks (int
   });
 
   describe('participants and session callbacks', () => {
-    it('a publisher joining sends connectionCreated then streamCreated, signed, with its connection_data', async () => {
+    it('the first publisher joining sends sessionCreated, connectionCreated then streamCreated, signed, with its connection_data', async () => {
       const sessionId = await givenSession();
       const {connectionId, streamId} = await join(sessionId);
-      expect(receiver.events()).to.eql(['connectionCreated', 'streamCreated']);
+      expect(receiver.events()).to.eql(['sessionCreated', 'connectionCreated', 'streamCreated']);
       for (const callback of receiver.received) {
         const claims = verifySignedCallback(callback, TEST_SIGNATURE_SECRET);
         expect(claims).to.containEql({iss: 'Vonage', api_key: TEST_API_KEY, application_id: TEST_APPLICATION_ID});
         expect(claims.jti).to.match(/^[0-9a-f-]{36}$/);
       }
-      const [created, stream] = receiver.received.map(c => c.json);
+      const [session, created, stream] = receiver.received.map(c => c.json);
+      expect(session).to.containEql({sessionId, projectId: TEST_APPLICATION_ID, event: 'sessionCreated'});
       expect(created).to.containDeep({sessionId, projectId: TEST_APPLICATION_ID, connection: {id: connectionId, data: 'vcs1:{"attendee":"a-1"}'}});
       expect(created.timestamp).to.be.a.Number();
       expect(stream).to.containDeep({event: 'streamCreated', stream: {id: streamId, name: 'Ada', videoType: 'camera', connection: {id: connectionId}}});
@@ -116,15 +117,15 @@ describe('VonageVideoEmulator: REST auth, sessions, participants, callbacks (int
     it('a subscriber joins without a stream', async () => {
       const sessionId = await givenSession();
       expect((await join(sessionId, {role: 'subscriber'})).streamId).to.be.null();
-      expect(receiver.events()).to.eql(['connectionCreated']);
+      expect(receiver.events()).to.eql(['sessionCreated', 'connectionCreated']);
     });
 
     it('leaving sends streamDestroyed then connectionDestroyed with reason clientDisconnected', async () => {
       const sessionId = await givenSession();
       const {connectionId} = await join(sessionId);
       expect((await control('DELETE', `/_emulator/participants/${connectionId}`)).status).to.equal(204);
-      expect(receiver.events().slice(2)).to.eql(['streamDestroyed', 'connectionDestroyed']);
-      expect(receiver.received.slice(2).map(c => c.json.reason)).to.eql(['clientDisconnected', 'clientDisconnected']);
+      expect(receiver.events().slice(3)).to.eql(['streamDestroyed', 'connectionDestroyed']);
+      expect(receiver.received.slice(3).map(c => c.json.reason)).to.eql(['clientDisconnected', 'clientDisconnected']);
     });
 
     it('a REST force-disconnect answers 204 and sends the callbacks with reason forceDisconnected', async () => {
@@ -132,7 +133,7 @@ describe('VonageVideoEmulator: REST auth, sessions, participants, callbacks (int
       const {connectionId} = await join(sessionId);
       const res = await rest('DELETE', `/v2/project/${TEST_APPLICATION_ID}/session/${sessionId}/connection/${connectionId}`, {token: givenRestJwt()});
       expect(res.status).to.equal(204);
-      expect(receiver.received.slice(2).map(c => [c.json.event, c.json.reason])).to.eql([
+      expect(receiver.received.slice(3).map(c => [c.json.event, c.json.reason])).to.eql([
         ['streamDestroyed', 'forceDisconnected'],
         ['connectionDestroyed', 'forceDisconnected'],
       ]);
@@ -172,7 +173,7 @@ describe('VonageVideoEmulator: REST auth, sessions, participants, callbacks (int
       await Promise.all([join(sessionId), join(sessionId), join(sessionId)]);
       expect(receiver.maxInFlight).to.equal(1);
       const perConnection = new Map<string, string[]>();
-      for (const {json} of receiver.received) {
+      for (const {json} of receiver.received.filter(c => c.json.event !== 'sessionCreated')) {
         const id = String(((json.connection ?? (json.stream as {connection: unknown}).connection) as {id: string}).id);
         perConnection.set(id, [...(perConnection.get(id) ?? []), String(json.event)]);
       }
@@ -183,10 +184,10 @@ describe('VonageVideoEmulator: REST auth, sessions, participants, callbacks (int
       const sessionId = await givenSession();
       receiver.statuses = [503, 200];
       await join(sessionId, {role: 'subscriber'});
-      expect(receiver.events()).to.eql(['connectionCreated', 'connectionCreated']);
+      expect(receiver.events()).to.eql(['sessionCreated', 'sessionCreated', 'connectionCreated']);
       receiver.statuses = [500, 500, 500];
       await join(sessionId, {role: 'subscriber'});
-      expect(receiver.received).to.have.length(5);
+      expect(receiver.received).to.have.length(6);
     });
 
     it('GET /_emulator/state summarises the session without secrets', async () => {

@@ -15,6 +15,8 @@ describe('VonageVideoProvider against the emulator (integration)', () => {
       applicationPublicKeyPem: testKeys().publicKeyPem,
       apiKey: TEST_API_KEY,
       apiSecret: TEST_API_SECRET,
+      // Long enough to see `stopped` before the file is done.
+      timing: {archiveProcessingMs: 500},
     });
     url = await emulator.start();
   });
@@ -164,17 +166,21 @@ describe('VonageVideoProvider against the emulator (integration)', () => {
       const {archiveId} = await givenRecording(vonage);
       await vonage.stopArchive(archiveId);
       await vonage.stopArchive(archiveId);
+      expect((await vonage.getArchive(archiveId)).status).to.equal('stopped');
+      await emulator.settled();
       const archive = await vonage.getArchive(archiveId);
       expect(archive.status).to.equal('available');
       expect(archive.url).to.startWith(`${url}/_emulator/media/${archiveId}`);
       expect(archive.sizeBytes).to.be.above(0);
     });
 
-    it('refuses to delete a recording archive (PROVIDER_CONFLICT), deletes a stopped one', async () => {
+    it('refuses to delete an archive still recording or processing (PROVIDER_CONFLICT), deletes an available one', async () => {
       const vonage = givenProvider();
       const {archiveId} = await givenRecording(vonage);
       await expectProviderError(vonage.deleteArchive(archiveId), 'PROVIDER_CONFLICT');
       await vonage.stopArchive(archiveId);
+      await expectProviderError(vonage.deleteArchive(archiveId), 'PROVIDER_CONFLICT');
+      await emulator.settled();
       await vonage.deleteArchive(archiveId);
       await expectProviderError(vonage.getArchive(archiveId), 'PROVIDER_NOT_FOUND');
     });

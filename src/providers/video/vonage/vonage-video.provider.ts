@@ -202,7 +202,7 @@ export class VonageVideoProvider implements VideoProvider {
     }
   }
 
-  /** 409 while the archive is recording: stop it first. */
+  /** 409 unless the archive is `available` or `uploaded`: recording, still processing, failed or expired. */
   async deleteArchive(archiveId: string): Promise<void> {
     this.assertId('archive delete', archiveId);
     await this.call('archive delete', () => this.video.deleteArchive(archiveId));
