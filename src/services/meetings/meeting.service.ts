@@ -9,7 +9,8 @@ import {Meeting} from '../../models/meeting.model';
 import type {VideoProviders} from '../../providers/video/video-providers';
 import {AuditLogRepository} from '../../repositories/audit-log.repository';
 import {MeetingEdit, MeetingRepository, NewMeeting} from '../../repositories/meeting.repository';
-import {isUniqueViolation, TransactionRunner} from '../../repositories/transaction';
+import {isUniqueViolation, isUnstorableValue, TransactionRunner} from '../../repositories/transaction';
+import {jsonDepth} from '../../utils/safe-text';
 import type {Clock} from '../../utils/clock';
 import {newMeetingLinkId} from './meeting-link';
 import {parseTimeInput, requireFuture} from './time-input';
@@ -29,6 +30,12 @@ export interface EditMeetingInput {
   extId?: string | null;
   extMetadata?: object | null;
 }
+
+/**
+ * How deeply `extMetadata` may nest. Deeper documents were written to PostgreSQL only after the
+ * provider session existed, where they failed (and left the session orphaned).
+ */
+export const EXT_METADATA_MAX_DEPTH = 32;
 
 const LINK_ATTEMPTS = 5;
 /** Delays between attempts to record a provider session that already exists. */
@@ -54,6 +61,7 @@ export class MeetingService {
         'endToEndEncryption cannot be combined with enableArchiving: archives are recorded on the media server, which cannot decrypt end-to-end encrypted media',
       );
     }
+    checkExtMetadata(input.extMetadata);
     const provider = this.providers.default;
     if (input.endToEndEncryption && !provider.capabilities.endToEndEncryption) {
       throw new ValidationError(`endToEndEncryption is not supported by the video provider "${provider.name}"`);
@@ -106,7 +114,10 @@ export class MeetingService {
     if (isScheduled && !effectiveTime) throw new ValidationError('A scheduled meeting needs a scheduleTime');
     if (!isScheduled && input.scheduleTime) throw new ValidationError('scheduleTime needs isScheduled: true');
     if (input.extId !== undefined) edit.extId = input.extId;
-    if (input.extMetadata !== undefined) edit.extMetadata = input.extMetadata;
+    if (input.extMetadata !== undefined) {
+      checkExtMetadata(input.extMetadata);
+      edit.extMetadata = input.extMetadata;
+    }
     if (Object.keys(edit).length === 0) return;
     const written = await this.transactions.run(async tx => {
       if (!(await this.meetings.updateIfOpen(tx, meeting.id!, edit, actor))) return false;
@@ -150,7 +161,8 @@ export class MeetingService {
           meetingLink = newMeetingLinkId();
           continue;
         }
-        if (attempt === RECORD_RETRY_DELAYS_MS.length) break;
+        // A value the database refuses is refused on every attempt: input validation missed it.
+        if (attempt === RECORD_RETRY_DELAYS_MS.length || isUnstorableValue(error)) break;
         await sleep(RECORD_RETRY_DELAYS_MS[attempt++]);
       }
     }
@@ -158,6 +170,13 @@ export class MeetingService {
       orphanedProviderSessionId: data.sessionId,
       error: describeError(lastError as Error),
     });
+    if (isUnstorableValue(lastError)) throw lastError;
     throw new DependencyUnavailableError('The meeting could not be stored; try again shortly', {cause: lastError});
+  }
+}
+
+function checkExtMetadata(extMetadata: object | null | undefined): void {
+  if (extMetadata !== null && extMetadata !== undefined && jsonDepth(extMetadata) > EXT_METADATA_MAX_DEPTH) {
+    throw new ValidationError(`extMetadata may nest at most ${EXT_METADATA_MAX_DEPTH} levels deep`);
   }
 }
