@@ -59,6 +59,16 @@ export class PgDataSource extends juggler.DataSource implements LifeCycleObserve
     const pool = this.pool as Pool & {Promise: PromiseConstructor; options: {Promise?: PromiseConstructor}};
     pool.Promise = Promise;
     delete pool.options.Promise;
+    // The connector's own connect (run by the first repository query, the connection being lazy) reads the
+    // client it was given even when the pool wait ran out and there is none: an uncaught TypeError that ends
+    // the process. Checking a connection out and back is all it has to do; the error goes to the caller.
+    const connector = this.connector as unknown as {connect: (callback?: (error: Error | undefined, client?: unknown) => void) => void};
+    connector.connect = callback => {
+      pool.connect((error, client, release) => {
+        if (client) release();
+        callback?.(error, client);
+      });
+    };
   }
 
   /** The connector's own pg pool, for transactions and hand-written SQL. */
