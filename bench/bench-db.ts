@@ -11,6 +11,8 @@ export const BENCH_DATABASE: DatabaseConfig = {
   database: 'vcs_bench',
   schema: 'bench',
   poolMax: 10,
+  poolWaitMs: 3000,
+  statementTimeoutMs: 10_000,
 };
 
 export async function resetBenchDatabase(): Promise<void> {

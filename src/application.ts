@@ -1,7 +1,7 @@
 import {BootMixin} from '@loopback/boot';
 import {ApplicationConfig, BindingScope, CoreBindings, createBindingFromClass} from '@loopback/core';
 import {RepositoryMixin} from '@loopback/repository';
-import {Request, RestApplication, RestBindings} from '@loopback/rest';
+import {createBodyParserBinding, Request, RestApplication, RestBindings} from '@loopback/rest';
 import {RestExplorerBindings, RestExplorerComponent} from '@loopback/rest-explorer';
 import type {ServiceConfig} from './config/service-config';
 import {installAuth} from './auth/install-auth';
@@ -10,6 +10,7 @@ import {HttpBindings, LoggingBindings} from './keys';
 import {describeError} from './logging/logger';
 import {errorMappingMiddleware} from './http/error-mapping.middleware';
 import {requestLogMiddleware} from './http/request-log.middleware';
+import {requestTargetGuardMiddleware, SafeTextJsonBodyParser} from './http/input-guard';
 import {BearerSecuritySpecEnhancer} from './auth/bearer-security.spec-enhancer';
 import {HttpEntryServer} from './http/http-entry.server';
 import {QuietTrieRouter} from './http/quiet-trie.router';
@@ -66,6 +67,8 @@ export class VideoConferencingApplication extends BootMixin(RepositoryMixin(Rest
     });
     this.middleware(requestLogMiddleware(logger), {key: 'middleware.requestLog'});
     this.middleware(errorMappingMiddleware(logger), {key: 'middleware.errorMapping'});
+    this.middleware(requestTargetGuardMiddleware(), {key: 'middleware.requestTargetGuard'});
+    this.add(createBodyParserBinding(SafeTextJsonBodyParser, RestBindings.REQUEST_BODY_PARSER_JSON));
     installAuth(this);
     this.configure(RestExplorerBindings.COMPONENT).to({path: '/explorer'});
     this.component(RestExplorerComponent);

@@ -19,6 +19,10 @@ export interface DatabaseConfig {
   schema: string;
   /** Upper bound of the connection pool of one replica. */
   poolMax: number;
+  /** How long a request waits for a pooled connection before it answers 503 (DB_POOL_WAIT_MS). */
+  poolWaitMs: number;
+  /** PostgreSQL `statement_timeout` of every pooled connection; covers waiting for locks (DB_STATEMENT_TIMEOUT_MS). */
+  statementTimeoutMs: number;
 }
 
 export interface AuthConfig {
@@ -94,6 +98,8 @@ export function loadServiceConfig(env: NodeJS.ProcessEnv): ServiceConfig {
     database: read.string('DB_DATABASE') ?? 'video_conferencing',
     schema: read.identifier('DB_SCHEMA') ?? 'main',
     poolMax: read.integer('DB_POOL_MAX', {min: 1, max: 200}) ?? 10,
+    poolWaitMs: read.integer('DB_POOL_WAIT_MS', {min: 1, max: 600_000}) ?? 3000,
+    statementTimeoutMs: read.integer('DB_STATEMENT_TIMEOUT_MS', {min: 1, max: 3_600_000}) ?? 10_000,
   };
   if (isProduction && database.mode === 'embedded') {
     throw new ConfigError('DB_HOST', 'is required when NODE_ENV=production (the embedded database is for development)');

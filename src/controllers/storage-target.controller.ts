@@ -26,7 +26,7 @@ export class StorageTargetController {
       '200': {description: 'Stored; the provider needs it set in its console (see notice)', ...jsonContent(STORAGE_TARGET_SCHEMA)},
     },
   })
-  async set(@requestBody(jsonContent(STORAGE_TARGET_INPUT_SCHEMA)) body: StorageTargetInput): Promise<object | undefined> {
+  async set(@requestBody({required: true, ...jsonContent(STORAGE_TARGET_INPUT_SCHEMA)}) body: StorageTargetInput): Promise<object | undefined> {
     const saved = await this.targets.set(body, toCaller(this.user).id);
     if (!saved.notice) {
       this.response.status(204);

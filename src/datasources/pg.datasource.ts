@@ -16,8 +16,9 @@ export interface PgDataSourceConfig {
   schema: string;
   /** Pool size. */
   max: number;
-  /** Startup options for every pooled connection: sets search_path for hand-written SQL. */
+  /** Startup options for every pooled connection: search_path for hand-written SQL, the statement timeout. */
   options: string;
+  /** The pool wait: how long a query waits for a free connection before pg-pool gives up. */
   connectionTimeoutMillis: number;
   idleTimeoutMillis: number;
   /** Log pool errors through debug instead of crashing on a dropped idle connection. */
@@ -37,8 +38,9 @@ export function pgDataSourceConfig(db: DatabaseConfig): PgDataSourceConfig {
     database: db.database,
     schema: db.schema,
     max: db.poolMax,
-    options: `-c search_path=${db.schema},public`,
-    connectionTimeoutMillis: 5000,
+    // A lock held elsewhere would otherwise hold a request (and its pooled connection) indefinitely.
+    options: `-c search_path=${db.schema},public -c statement_timeout=${db.statementTimeoutMs}`,
+    connectionTimeoutMillis: db.poolWaitMs,
     idleTimeoutMillis: 30000,
     onError: 'ignore',
     lazyConnect: true,
@@ -57,6 +59,16 @@ export class PgDataSource extends juggler.DataSource implements LifeCycleObserve
     const pool = this.pool as Pool & {Promise: PromiseConstructor; options: {Promise?: PromiseConstructor}};
     pool.Promise = Promise;
     delete pool.options.Promise;
+    // The connector's own connect (run by the first repository query, the connection being lazy) reads the
+    // client it was given even when the pool wait ran out and there is none: an uncaught TypeError that ends
+    // the process. Checking a connection out and back is all it has to do; the error goes to the caller.
+    const connector = this.connector as unknown as {connect: (callback?: (error: Error | undefined, client?: unknown) => void) => void};
+    connector.connect = callback => {
+      pool.connect((error, client, release) => {
+        if (client) release();
+        callback?.(error, client);
+      });
+    };
   }
 
   /** The connector's own pg pool, for transactions and hand-written SQL. */

@@ -17,6 +17,8 @@ export const ERROR_CODE_STATUS: Readonly<Record<string, number>> = {
   PROVIDER_NOT_FOUND: 502,
   PROVIDER_CONFLICT: 409,
   DEPENDENCY_UNAVAILABLE: 503,
+  DATABASE_BUSY: 503,
+  DATABASE_UNAVAILABLE: 503,
   PROVIDER_NOT_CONFIGURED: 503,
   WEBHOOK_PROVIDER_UNKNOWN: 404,
 };
@@ -25,4 +27,14 @@ export const ERROR_CODE_STATUS: Readonly<Record<string, number>> = {
 export const GENERIC_MESSAGES: Readonly<Record<string, string>> = {
   UNAUTHENTICATED: 'Authorization required: send a valid bearer token',
   WEBHOOK_UNVERIFIED: 'Callback signature could not be verified',
+};
+
+/**
+ * Seconds a client should wait before retrying, sent as `Retry-After`. A busy database (no pooled
+ * connection within the pool wait, a statement cancelled by the statement timeout) clears in seconds.
+ */
+export const RETRY_AFTER_SECONDS: Readonly<Record<string, number>> = {
+  DATABASE_BUSY: 2,
+  DATABASE_UNAVAILABLE: 5,
+  DEPENDENCY_UNAVAILABLE: 5,
 };

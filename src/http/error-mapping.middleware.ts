@@ -1,5 +1,5 @@
 import {HttpErrors, Middleware, Response} from '@loopback/rest';
-import {ERROR_CODE_STATUS, GENERIC_MESSAGES} from '../errors/error-codes';
+import {ERROR_CODE_STATUS, GENERIC_MESSAGES, RETRY_AFTER_SECONDS} from '../errors/error-codes';
 import type {Logger} from '../logging/logger';
 import {describeError} from '../logging/logger';
 
@@ -17,23 +17,29 @@ export function errorMappingMiddleware(logger: Logger): Middleware {
   };
 }
 
-/** The error to answer with; a 401 also tells the client which scheme to use (also used by the fast lane). */
+/**
+ * The error to answer with; a 401 also tells the client which scheme to use, a 503 when to come
+ * back (also used by the fast lane).
+ */
 export function mapErrorForResponse(error: unknown, response: Response, logger: Logger): unknown {
   const mapped = toHttpError(error, logger);
   if ((mapped as {statusCode?: number}).statusCode === 401) response.setHeader('WWW-Authenticate', 'Bearer');
+  const retryAfter = RETRY_AFTER_SECONDS[(mapped as {code?: string}).code ?? ''];
+  if (retryAfter !== undefined) response.setHeader('Retry-After', String(retryAfter));
   return mapped;
 }
 
 export function toHttpError(error: unknown, logger: Logger): unknown {
   if (!(error instanceof Error)) return error;
   if ('statusCode' in error && typeof (error as {statusCode: unknown}).statusCode === 'number') return error;
+  const database = databaseFailure(error);
+  if (database) {
+    logger.error(database === 'DATABASE_BUSY' ? 'database busy' : 'database unavailable', {error: describeError(error)});
+    const message = database === 'DATABASE_BUSY' ? 'The database is busy, try again shortly' : 'The database is unavailable, try again shortly';
+    return exposed(Object.assign(new HttpErrors.ServiceUnavailable(message), {code: database}));
+  }
   const code = (error as {code?: unknown}).code;
   if (typeof code !== 'string') return error;
-  // Database driver errors carry SQLSTATE codes: connection-class failures mean "try later".
-  if (/^(08|57P0|53)/.test(code) || code === 'ECONNREFUSED' || code === 'ETIMEDOUT') {
-    logger.error('database unavailable', {error: describeError(error)});
-    return exposed(new HttpErrors.ServiceUnavailable('The database is unavailable, try again shortly'));
-  }
   const status = ERROR_CODE_STATUS[code];
   if (status === undefined) return error;
   if (status >= 500) logger.warn('dependency failure', {error: describeError(error)});
@@ -41,6 +47,22 @@ export function toHttpError(error: unknown, logger: Logger): unknown {
   const mapped = HttpErrors(status, GENERIC_MESSAGES[code] ?? error.message);
   (mapped as {code?: string}).code = code;
   return exposed(mapped);
+}
+
+/** pg-pool's error when no connection frees up within `connectionTimeoutMillis` (it carries no code). */
+const POOL_WAIT_EXCEEDED = 'timeout exceeded when trying to connect';
+
+/**
+ * Database failures that mean "try later": busy (the pool wait or the statement timeout ran out, a lock
+ * was not granted) or unavailable (SQLSTATE connection classes, the server refusing connections).
+ */
+function databaseFailure(error: Error): 'DATABASE_BUSY' | 'DATABASE_UNAVAILABLE' | undefined {
+  if (error.message === POOL_WAIT_EXCEEDED) return 'DATABASE_BUSY';
+  const code = (error as {code?: unknown}).code;
+  if (typeof code !== 'string') return undefined;
+  if (code === '57014' || code === '55P03') return 'DATABASE_BUSY';
+  if (/^(08|57P0|53)/.test(code) || code === 'ECONNREFUSED' || code === 'ETIMEDOUT') return 'DATABASE_UNAVAILABLE';
+  return undefined;
 }
 
 /** Our messages are written for the client: show them for 5xx too (LoopBack hides 5xx messages by default). */

@@ -55,8 +55,8 @@ export class StorageTargetRepository {
     return {uploadTarget: await this.currentType(runnerOf(tx, this.dataSource.pool)), storageKey: archive.objectKey};
   }
 
-  async save(target: Omit<StoredStorageTarget, 'modifiedOn'>): Promise<void> {
-    await this.dataSource.pool.query(
+  async save(target: Omit<StoredStorageTarget, 'modifiedOn'>, tx?: Transaction): Promise<void> {
+    await runnerOf(tx, this.dataSource.pool).query(
       `INSERT INTO storage_targets (scope, type, settings, secrets_ciphertext, fallback, provider_applied, created_by, modified_by)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $7)
        ON CONFLICT (scope) DO UPDATE SET type = EXCLUDED.type, settings = EXCLUDED.settings,
@@ -66,8 +66,8 @@ export class StorageTargetRepository {
     );
   }
 
-  async remove(): Promise<boolean> {
-    const result = await this.dataSource.pool.query('DELETE FROM storage_targets WHERE scope = $1', [SCOPE]);
+  async remove(tx?: Transaction): Promise<boolean> {
+    const result = await runnerOf(tx, this.dataSource.pool).query('DELETE FROM storage_targets WHERE scope = $1', [SCOPE]);
     return result.rowCount === 1;
   }
 }

@@ -43,3 +43,12 @@ export function isUniqueViolation(error: unknown, constraint?: string): boolean 
   const pgError = error as {code?: string; constraint?: string};
   return pgError?.code === '23505' && (constraint === undefined || pgError.constraint === constraint);
 }
+
+/**
+ * The database refused a value and always will (SQLSTATE class 22 data exception: a NUL, an invalid
+ * date, a number out of range; class 54: a value over a program limit). Retrying cannot help.
+ */
+export function isUnstorableValue(error: unknown): boolean {
+  const code = (error as {code?: unknown})?.code;
+  return typeof code === 'string' && /^(22|54)[0-9A-Z]{3}$/.test(code);
+}

@@ -1,4 +1,6 @@
 import {SchemaObject} from '@loopback/rest';
+import {JOIN_DATA_MAX_CHARS} from '../../providers/video/types';
+import {EXT_METADATA_MAX_DEPTH} from '../../services/meetings/meeting.service';
 
 const TIME_INPUT: SchemaObject = {
   oneOf: [
@@ -16,7 +18,7 @@ export const CREATE_MEETING_SCHEMA: SchemaObject = {
     enableArchiving: {type: 'boolean', description: 'Record every session automatically'},
     endToEndEncryption: {type: 'boolean', description: "End-to-end media encryption, where the provider supports it; excludes archiving"},
     extId: {type: 'string', maxLength: 255},
-    extMetadata: {type: 'object'},
+    extMetadata: {type: 'object', description: `Stored as given; nests at most ${EXT_METADATA_MAX_DEPTH} levels deep`},
   },
 };
 
@@ -27,7 +29,7 @@ export const EDIT_MEETING_SCHEMA: SchemaObject = {
     isScheduled: {type: 'boolean'},
     scheduleTime: {type: 'string', format: 'date-time', nullable: true},
     extId: {type: 'string', maxLength: 255, nullable: true},
-    extMetadata: {type: 'object', nullable: true},
+    extMetadata: {type: 'object', nullable: true, description: `Nests at most ${EXT_METADATA_MAX_DEPTH} levels deep`},
   },
 };
 
@@ -66,7 +68,11 @@ export const TOKEN_REQUEST_SCHEMA: SchemaObject = {
   properties: {
     role: {type: 'string', enum: ['publisher', 'subscriber', 'publisheronly', 'moderator'], default: 'publisher'},
     expireTime: {...TIME_INPUT, description: "When the token expires, within the meeting's provider's bounds (Vonage: at most 30 days ahead, default 24 h)"},
-    data: {type: 'string', maxLength: 1000, description: 'Passed to other participants with your connection'},
+    data: {
+      type: 'string',
+      maxLength: JOIN_DATA_MAX_CHARS,
+      description: `Passed to other participants with your connection: at most ${JOIN_DATA_MAX_CHARS} characters (less where the meeting's provider carries less), no control characters other than tab, line feed and carriage return`,
+    },
   },
 };
 

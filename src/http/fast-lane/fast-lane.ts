@@ -7,6 +7,7 @@ import type {IncomingMessage, ServerResponse} from 'node:http';
 import {assertPermitted} from '../../auth/permission.authorizer';
 import type {Logger} from '../../logging/logger';
 import {mapErrorForResponse} from '../error-mapping.middleware';
+import {assertSafeRequestTarget} from '../input-guard';
 import {logRequest} from '../request-log.middleware';
 import {fastLaneMethods} from './fast-lane.decorator';
 
@@ -44,8 +45,8 @@ export interface FastLaneDeps {
  * than the work itself (bench/README.md). Every rule still comes from the one place
  * LoopBack reads it: the route, parameters and body schema from the controller's
  * OpenAPI decorators, `@authenticate`/`@authorize` metadata, LoopBack's own body
- * parser, validator, result writer and error writer, and our request log and error
- * mapping. Only singleton controllers qualify, so nothing is instantiated per request.
+ * parser (ours, with the text check), validator, result writer and error writer, and our
+ * request log, request-target guard and error mapping. Only singleton controllers qualify, so nothing is instantiated per request.
  */
 export class FastLane {
   private constructor(
@@ -112,6 +113,7 @@ export class FastLane {
     try {
       logRequest(this.deps.logger, request, response);
       await new Promise<void>((resolve, reject) => this.deps.cors(request, response, error => (error ? reject(error) : resolve())));
+      assertSafeRequestTarget(request.url);
       const resolved = this.findRoute(request);
       const spec = resolved.spec as {'x-operation-name'?: string; 'x-controller-name'?: string};
       if (spec['x-operation-name'] !== route.method || spec['x-controller-name'] !== route.controllerName) {

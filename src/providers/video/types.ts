@@ -30,7 +30,19 @@ export interface ProviderCapabilities {
   recordingUrlTtlSeconds: number | null;
   /** How long the provider keeps a recording it hosts. */
   recordingRetentionHours: number;
+  /**
+   * What join credentials can carry to the other participants: the attendee id (UTF-16 code units)
+   * and the caller's `data` (characters, as JSON Schema's maxLength counts them) that fit whatever
+   * the provider wraps them in. At least JOIN_DATA_MAX_CHARS for `maxDataChars`.
+   */
+  joinIdentity: {maxAttendeeIdChars: number; maxDataChars: number};
 }
+
+/**
+ * The `data` a join request may carry, as the API states it (its OpenAPI maxLength): the most every
+ * provider can pass on. Vonage is the tightest (its connection data, see vonage/connection-data.ts).
+ */
+export const JOIN_DATA_MAX_CHARS = 362;
 
 /** How the service refers to a provider session; `sessionName` only where the provider joins by name. */
 export interface SessionRef {

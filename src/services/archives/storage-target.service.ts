@@ -3,13 +3,14 @@ import {repository} from '@loopback/repository';
 import type {ServiceConfig} from '../../config/service-config';
 import type {SecretBox} from '../../crypto/secret-box';
 import {DependencyUnavailableError, StorageTargetNotFoundError} from '../../errors/domain-errors';
-import {ConfigBindings, StorageBindings, VideoBindings} from '../../keys';
+import {ConfigBindings, RepositoryBindings, StorageBindings, VideoBindings} from '../../keys';
 import type {ArchiveStorage, ArchiveStorageFactory, StorageTargetConfig} from '../../providers/storage/types';
 import type {ProviderStorageTarget, StorageTargetApplyResult} from '../../providers/video/types';
 import type {VideoProviders} from '../../providers/video/video-providers';
 import {AuditLogRepository} from '../../repositories/audit-log.repository';
 import {OutboxRepository} from '../../repositories/outbox.repository';
 import {StorageTargetRepository, StoredStorageTarget} from '../../repositories/storage-target.repository';
+import type {TransactionRunner} from '../../repositories/transaction';
 import {StorageTargetInput, toStorageTargetConfig} from './storage-target-input';
 
 /** The target as shown to callers: never a secret. */
@@ -45,6 +46,7 @@ export class StorageTargetService {
     @inject(StorageBindings.STORAGE_FACTORY) private readonly storageFactory: ArchiveStorageFactory,
     @inject(StorageBindings.SECRET_BOX) private readonly secretBox: SecretBox,
     @inject(ConfigBindings.SERVICE_CONFIG) private readonly config: ServiceConfig,
+    @inject(RepositoryBindings.TRANSACTIONS) private readonly transactions: TransactionRunner,
   ) {}
 
   /** Nothing is stored unless the probe and the provider both accept the target. */
@@ -53,10 +55,13 @@ export class StorageTargetService {
     await this.storageFactory(target).probe();
     const applied = await this.applyAtProviders(toProviderTarget(target));
     const stored = toStored(target, this.secretBox, applied.applied, actor);
-    await this.targets.save(stored);
     const view = toView({...stored, modifiedOn: new Date()});
-    await this.audit.record({actor, action: 'storage-target.set', entityType: 'storage-target', entityId: 'default', after: view});
-    await this.outbox.record(undefined, {type: 'storage_target.updated', meetingId: null, actor, data: {type: view.type, providerApplied: view.providerApplied}});
+    // The change, its audit row and its event commit together or not at all.
+    await this.transactions.run(async tx => {
+      await this.targets.save(stored, tx);
+      await this.audit.record({actor, action: 'storage-target.set', entityType: 'storage-target', entityId: 'default', after: view}, tx);
+      await this.outbox.record(tx, {type: 'storage_target.updated', meetingId: null, actor, data: {type: view.type, providerApplied: view.providerApplied}});
+    });
     return applied.applied ? {target: view} : {target: view, notice: applied.notice};
   }
 
@@ -70,9 +75,11 @@ export class StorageTargetService {
     const stored = await this.targets.get();
     if (!stored) throw new StorageTargetNotFoundError();
     if (stored.providerApplied) await this.applyAtProviders(null);
-    await this.targets.remove();
-    await this.audit.record({actor, action: 'storage-target.remove', entityType: 'storage-target', entityId: 'default', before: toView(stored)});
-    await this.outbox.record(undefined, {type: 'storage_target.updated', meetingId: null, actor, data: {removed: true}});
+    await this.transactions.run(async tx => {
+      await this.targets.remove(tx);
+      await this.audit.record({actor, action: 'storage-target.remove', entityType: 'storage-target', entityId: 'default', before: toView(stored)}, tx);
+      await this.outbox.record(tx, {type: 'storage_target.updated', meetingId: null, actor, data: {removed: true}});
+    });
   }
 
   /**

@@ -9,6 +9,7 @@ import {MeetingRepository} from '../../repositories/meeting.repository';
 import type {ParticipantRole, ProviderCapabilities} from '../../providers/video/types';
 import type {VideoProviders} from '../../providers/video/video-providers';
 import type {Clock} from '../../utils/clock';
+import {unsafeTextReason} from '../../utils/safe-text';
 import {parseTimeInput} from './time-input';
 
 export interface TokenRequest {
@@ -54,6 +55,7 @@ export class MeetingTokenService {
     if (role === 'moderator' && meeting.createdBy !== caller.id && !caller.permissions.includes(Permission.ModerateMeeting)) {
       throw new PermissionDeniedError(`Only the meeting's creator or a holder of ${Permission.ModerateMeeting} can join as moderator`);
     }
+    checkJoinIdentity(caller.id, request.data, provider.name, provider.capabilities);
     const credentials = await provider.issueJoinCredentials(meeting, {attendeeId: caller.id, role, expiresAt, data: request.data});
     if (!meeting.startTime) await this.meetings.markOpened(meeting.id, now);
     return {...credentials.clientFields, token: credentials.token};
@@ -70,6 +72,25 @@ export class MeetingTokenService {
       throw new ValidationError(`expireTime must be between ${describeSeconds(ttl.minSeconds)} and ${describeSeconds(ttl.maxSeconds)} ahead`);
     }
     return expiresAt;
+  }
+}
+
+/**
+ * The attendee id and `data` travel to the other participants and back in the provider's callbacks,
+ * which must be storable: checked against what the provider can carry before anything is signed.
+ */
+function checkJoinIdentity(attendeeId: string, data: string | undefined, providerName: string, capabilities: ProviderCapabilities): void {
+  const limits = capabilities.joinIdentity;
+  const idProblem = unsafeTextReason(attendeeId);
+  if (idProblem) throw new ValidationError(`The caller id of the bearer token ${idProblem}`);
+  if (attendeeId.length > limits.maxAttendeeIdChars) {
+    throw new ValidationError(`The caller id of the bearer token must be at most ${limits.maxAttendeeIdChars} characters to join a meeting on "${providerName}"`);
+  }
+  if (data === undefined) return;
+  const dataProblem = unsafeTextReason(data);
+  if (dataProblem) throw new ValidationError(`data ${dataProblem}`);
+  if ([...data].length > limits.maxDataChars) {
+    throw new ValidationError(`data must be at most ${limits.maxDataChars} characters for the video provider "${providerName}"`);
   }
 }
 

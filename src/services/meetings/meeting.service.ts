@@ -9,7 +9,8 @@ import {Meeting} from '../../models/meeting.model';
 import type {VideoProviders} from '../../providers/video/video-providers';
 import {AuditLogRepository} from '../../repositories/audit-log.repository';
 import {MeetingEdit, MeetingRepository, NewMeeting, TenantScope} from '../../repositories/meeting.repository';
-import {isUniqueViolation, TransactionRunner} from '../../repositories/transaction';
+import {isUniqueViolation, isUnstorableValue, TransactionRunner} from '../../repositories/transaction';
+import {jsonDepth} from '../../utils/safe-text';
 import type {Clock} from '../../utils/clock';
 import {newMeetingLinkId} from './meeting-link';
 import {parseTimeInput, requireFuture} from './time-input';
@@ -36,6 +37,12 @@ export interface EditMeetingInput {
   extMetadata?: object | null;
 }
 
+/**
+ * How deeply `extMetadata` may nest. Deeper documents were written to PostgreSQL only after the
+ * provider session existed, where they failed (and left the session orphaned).
+ */
+export const EXT_METADATA_MAX_DEPTH = 32;
+
 const LINK_ATTEMPTS = 5;
 /** Delays between attempts to record a provider session that already exists. */
 const RECORD_RETRY_DELAYS_MS = [100, 400, 1200];
@@ -60,6 +67,7 @@ export class MeetingService {
         'endToEndEncryption cannot be combined with enableArchiving: archives are recorded on the media server, which cannot decrypt end-to-end encrypted media',
       );
     }
+    checkExtMetadata(input.extMetadata);
     const provider = this.providers.default;
     if (input.endToEndEncryption && !provider.capabilities.endToEndEncryption) {
       throw new ValidationError(`endToEndEncryption is not supported by the video provider "${provider.name}"`);
@@ -113,7 +121,10 @@ export class MeetingService {
     if (isScheduled && !effectiveTime) throw new ValidationError('A scheduled meeting needs a scheduleTime');
     if (!isScheduled && input.scheduleTime) throw new ValidationError('scheduleTime needs isScheduled: true');
     if (input.extId !== undefined) edit.extId = input.extId;
-    if (input.extMetadata !== undefined) edit.extMetadata = input.extMetadata;
+    if (input.extMetadata !== undefined) {
+      checkExtMetadata(input.extMetadata);
+      edit.extMetadata = input.extMetadata;
+    }
     if (Object.keys(edit).length === 0) return;
     const written = await this.transactions.run(async tx => {
       if (!(await this.meetings.updateIfOpen(tx, meeting.id!, edit, actor.id))) return false;
@@ -157,7 +168,8 @@ export class MeetingService {
           meetingLink = newMeetingLinkId();
           continue;
         }
-        if (attempt === RECORD_RETRY_DELAYS_MS.length) break;
+        // A value the database refuses is refused on every attempt: input validation missed it.
+        if (attempt === RECORD_RETRY_DELAYS_MS.length || isUnstorableValue(error)) break;
         await sleep(RECORD_RETRY_DELAYS_MS[attempt++]);
       }
     }
@@ -165,6 +177,13 @@ export class MeetingService {
       orphanedProviderSessionId: data.sessionId,
       error: describeError(lastError as Error),
     });
+    if (isUnstorableValue(lastError)) throw lastError;
     throw new DependencyUnavailableError('The meeting could not be stored; try again shortly', {cause: lastError});
+  }
+}
+
+function checkExtMetadata(extMetadata: object | null | undefined): void {
+  if (extMetadata !== null && extMetadata !== undefined && jsonDepth(extMetadata) > EXT_METADATA_MAX_DEPTH) {
+    throw new ValidationError(`extMetadata may nest at most ${EXT_METADATA_MAX_DEPTH} levels deep`);
   }
 }

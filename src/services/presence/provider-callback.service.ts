@@ -7,7 +7,7 @@ import type {ReceivedVideoEvent, VideoEvent, WebhookRequest} from '../../provide
 import type {VideoProviders} from '../../providers/video/video-providers';
 import {MeetingRepository, MeetingSession} from '../../repositories/meeting.repository';
 import {providerActor} from '../../repositories/outbox.repository';
-import {Transaction, TransactionRunner} from '../../repositories/transaction';
+import {isUnstorableValue, Transaction, TransactionRunner} from '../../repositories/transaction';
 import {CallbackClaim, WebhookEventRepository, WebhookOutcome} from '../../repositories/webhook-event.repository';
 import {WebhookVerificationError} from '../../signing/webhook-verification.error';
 import {ArchiveStatusService} from '../archives/archive-status.service';
@@ -59,10 +59,30 @@ export class ProviderCallbackService {
     return {status: 204};
   }
 
-  /** Everything one event changes commits together with its claim, or nothing does (the sender then retries). */
+  /**
+   * Everything one event changes commits together with its claim, or nothing does (the sender then
+   * retries). An event the database refuses a value of (a NUL, a number or date out of range) would
+   * be refused on every retry: it is recorded as `rejected` with the reason instead.
+   */
   async handle(providerName: string, received: ReceivedVideoEvent): Promise<EventHandling> {
     const {event} = received;
     const claim: CallbackClaim = {dedupeKey: received.dedupeKey, eventType: received.recordedType, sessionId: event.sessionId, payloadJson: received.payloadJson};
+    const invalidTime = invalidTimeOf(event);
+    if (invalidTime) return this.reject(providerName, claim, `${invalidTime} is not a valid date`);
+    try {
+      return await this.claimAndApply(providerName, event, claim);
+    } catch (error) {
+      if (!isUnstorableValue(error)) throw error;
+      return this.reject(providerName, claim, `${(error as {code: string}).code}: ${(error as Error).message}`);
+    }
+  }
+
+  private async reject(providerName: string, claim: CallbackClaim, reason: string): Promise<EventHandling> {
+    this.logger.warn('callback rejected: it cannot be stored', {provider: providerName, event: claim.eventType, reason});
+    return (await this.callbacks.recordRejected(claim, reason)) ? 'rejected' : 'duplicate';
+  }
+
+  private async claimAndApply(providerName: string, event: VideoEvent, claim: CallbackClaim): Promise<EventHandling> {
     if (event.type === 'unsupported') return (await this.callbacks.claim(undefined, claim, 'not_supported')) ? 'not_supported' : 'duplicate';
     const meeting = await this.findMeeting(providerName, event.sessionId);
     if (!meeting) {
@@ -117,4 +137,11 @@ export class ProviderCallbackService {
     this.meetingBySession.set(cacheKey, meeting);
     return meeting;
   }
+}
+
+/** A time the provider sent that is no date at all (pg would send it as garbage, or refuse it). */
+function invalidTimeOf(event: VideoEvent): string | undefined {
+  if ('occurredAt' in event && Number.isNaN(event.occurredAt.getTime())) return 'the event time';
+  if (event.type === 'archive.status' && Number.isNaN(event.archive.createdAt.getTime())) return 'the archive creation time';
+  return undefined;
 }

@@ -1,6 +1,6 @@
 import {expect} from '@loopback/testlab';
 import {Client, Pool} from 'pg';
-import fs from 'node:fs';
+import {readdirSync} from 'node:fs';
 import {migrateDown, migrateUp, MIGRATIONS_DIR} from '../../../db/migrate';
 import {givenEmptyDatabase} from '../../helpers/database.helper';
 import {TEST_DATABASE, ensureTestDatabase, queryTestDatabase} from '../../fixtures/postgres';
@@ -144,9 +144,9 @@ describe('Listing counts kept by triggers (integration)', () => {
     await queryTestDatabase('DROP SCHEMA IF EXISTS vcs_counts_backfill CASCADE');
     try {
       await migrateUp(scratch);
-      // Back to just before the listing counts: the rows below are what they found.
-      const fromCounts = fs.readdirSync(MIGRATIONS_DIR).filter(name => name.endsWith('.sql') && name >= '20261130120000').length;
-      await migrateDown(scratch, fromCounts);
+      // Back to just before listing-counts, however many migrations came after it.
+      const fromListingCounts = readdirSync(MIGRATIONS_DIR).filter(file => file.endsWith('.sql') && file >= '20261130120000_listing-counts.sql');
+      await migrateDown(scratch, fromListingCounts.length);
       await pool.query(
         `INSERT INTO vcs_counts_backfill.video_session_details (session_id, meeting_link) VALUES ('s', 'm');
          INSERT INTO vcs_counts_backfill.session_attendees (session_detail_id, attendee, is_present)

@@ -32,6 +32,13 @@ describe('loadServiceConfig (unit)', () => {
     expect(config).to.containEql({workers: 4, tokenSigningThreads: 2});
   });
 
+  it('bounds the wait for a pooled connection and every statement (defaults 3 s and 10 s)', () => {
+    expect(loadServiceConfig({}).database).to.containEql({poolWaitMs: 3000, statementTimeoutMs: 10_000});
+    expect(loadServiceConfig({DB_POOL_WAIT_MS: '500', DB_STATEMENT_TIMEOUT_MS: '2000'}).database).to.containEql({poolWaitMs: 500, statementTimeoutMs: 2000});
+    expectConfigError({DB_POOL_WAIT_MS: '0'}, 'DB_POOL_WAIT_MS');
+    expectConfigError({DB_STATEMENT_TIMEOUT_MS: 'soon'}, 'DB_STATEMENT_TIMEOUT_MS');
+  });
+
   it('reads an external database, a schema and several signature secrets', () => {
     const vonage = {VONAGE_APPLICATION_ID: 'app', VONAGE_PRIVATE_KEY: testKeys().privateKeyPem};
     const config = loadServiceConfig({DB_HOST: 'db', DB_PORT: '6543', DB_SCHEMA: 'video', VONAGE_SIGNATURE_SECRET: 'a, b', ...vonage});

@@ -16,7 +16,7 @@ import type {
 } from '../types';
 import type {WebhookRequest, WebhookResult} from '../video-event';
 import {VideoProviderError} from '../video-provider.error';
-import {encodeConnectionData} from './connection-data';
+import {assertConnectionDataFits, MAX_ATTENDEE_ID_CHARS, MAX_JOIN_DATA_CHARS} from './connection-data';
 import {ClientTokenOptions, VonageClientTokenSigner} from './vonage-client-token';
 import {VonageCallbackVerifier} from './vonage-callback.verifier';
 import {vonageArchiveObjectKey} from './vonage-object-key';
@@ -46,6 +46,8 @@ export const VONAGE_CAPABILITIES: ProviderCapabilities = {
   // Vonage's own archive URLs expire after ten minutes; archives it hosts are kept 72 h.
   recordingUrlTtlSeconds: 600,
   recordingRetentionHours: 72,
+  // Both travel in connection data, which Vonage caps at 1,000 characters (connection-data.ts).
+  joinIdentity: {maxAttendeeIdChars: MAX_ATTENDEE_ID_CHARS, maxDataChars: MAX_JOIN_DATA_CHARS},
 };
 
 /** Archives Vonage lists per page, and pages read when ending a session. */
@@ -112,7 +114,7 @@ export class VonageVideoProvider implements VideoProvider {
    * travels in the connection data, which Vonage echoes in every callback of the connection.
    */
   async issueJoinCredentials(session: SessionRef, request: JoinCredentialsRequest): Promise<JoinCredentials> {
-    const connectionData = encodeConnectionData({attendee: request.attendeeId, data: request.data});
+    const connectionData = assertConnectionDataFits({attendee: request.attendeeId, data: request.data});
     const token = await this.generateClientToken(session.sessionId, {role: request.role, expiresAt: request.expiresAt, connectionData});
     return {token, clientFields: {sessionId: session.sessionId, applicationId: this.applicationId}};
   }
