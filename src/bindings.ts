@@ -6,7 +6,7 @@ import {SecretBox} from './crypto/secret-box';
 import {JobsComponent} from './services/jobs.component';
 import type {JobQueue} from './jobs/job-queue';
 import {PgBossJobQueue} from './jobs/pg-boss.job-queue';
-import {AuthBindings, ConfigBindings, JobBindings, LoggingBindings, RepositoryBindings, StorageBindings, UtilBindings, VideoBindings} from './keys';
+import {AuthBindings, ConfigBindings, JobBindings, LoggingBindings, OutboundBindings, RepositoryBindings, StorageBindings, UtilBindings, VideoBindings} from './keys';
 import {createLogger, Logger} from './logging/logger';
 import {createArchiveStorage} from './providers/storage/storage.factory';
 import type {ArchiveStorageFactory} from './providers/storage/types';
@@ -14,6 +14,7 @@ import {VIDEO_PROVIDER_EXTENSION_POINT, VideoProviderRegistration} from './provi
 import {VideoComponent} from './providers/video/video.component';
 import {VideoProviders} from './providers/video/video-providers';
 import {TransactionRunner} from './repositories/transaction';
+import {OutboundGuard} from './outbound/outbound-guard';
 import {Clock, systemClock} from './utils/clock';
 
 /** Defaults a test or local mode may replace. */
@@ -51,7 +52,9 @@ export function bindServiceDependencies(app: Application, config: ServiceConfig,
     .inScope(BindingScope.SINGLETON)
     .apply(asLifeCycleObserver)
     .tag({[CoreTags.LIFE_CYCLE_OBSERVER_GROUP]: 'datasource'});
-  app.bind(StorageBindings.STORAGE_FACTORY).to(overrides.storageFactory ?? createArchiveStorage);
+  const outbound = new OutboundGuard(config.outbound);
+  app.bind(OutboundBindings.GUARD).to(outbound);
+  app.bind(StorageBindings.STORAGE_FACTORY).to(overrides.storageFactory ?? (target => createArchiveStorage(target, {outbound})));
   if (config.storage.encryptionKey) {
     app.bind(StorageBindings.SECRET_BOX).to(new SecretBox(config.storage.encryptionKey));
   }

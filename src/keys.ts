@@ -10,6 +10,7 @@ import type {JobQueue} from './jobs/job-queue';
 import type {JobHandler} from './jobs/job-handler';
 import type {Authorizer} from '@loopback/authorization';
 import type {Clock} from './utils/clock';
+import type {OutboundGuard} from './outbound/outbound-guard';
 
 /** The one listening socket, as the application asks it where it listens. */
 export interface ListeningServer {
@@ -48,6 +49,11 @@ export namespace RepositoryBindings {
 export namespace StorageBindings {
   export const STORAGE_FACTORY = BindingKey.create<ArchiveStorageFactory>('storage.factory');
   export const SECRET_BOX = BindingKey.create<SecretBox>('storage.secret-box');
+}
+
+export namespace OutboundBindings {
+  /** Decides which addresses the service may connect to on an administrator's word. */
+  export const GUARD = BindingKey.create<OutboundGuard>('outbound.guard');
 }
 
 export namespace HttpBindings {

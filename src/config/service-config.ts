@@ -1,9 +1,11 @@
 import path from 'node:path';
 import {ConfigError, EnvReader} from './env-reader';
 import {readVideoConfig, VideoConfig} from './video-config';
+import {OutboundConfig, readOutboundConfig} from './outbound-config';
 
 export {ConfigError} from './env-reader';
 export type {VideoConfig, VonageConfig} from './video-config';
+export type {OutboundConfig} from './outbound-config';
 
 /** Where the database comes from: a configured server or the embedded one under `DATA_DIR`. */
 export type DatabaseMode = 'external' | 'embedded';
@@ -74,6 +76,8 @@ export interface ServiceConfig {
   emulatorPort: number;
   /** Days callback records are kept (they make redeliveries idempotent and serve as an audit trail). */
   callbackRetentionDays: number;
+  /** Where the service may connect on an administrator's word (storage endpoints). */
+  outbound: OutboundConfig;
 }
 
 const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
@@ -144,6 +148,7 @@ export function loadServiceConfig(env: NodeJS.ProcessEnv): ServiceConfig {
     teardownSafetyNetSeconds: read.integer('TEARDOWN_SAFETY_NET_SECONDS', {min: 1, max: 3600}) ?? 30,
     emulatorPort: read.port('EMULATOR_PORT') ?? 4010,
     callbackRetentionDays: read.integer('WEBHOOK_RETENTION_DAYS', {min: 1, max: 3650}) ?? 30,
+    outbound: readOutboundConfig(read, isProduction),
   };
 }
 

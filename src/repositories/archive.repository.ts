@@ -1,10 +1,25 @@
 import {inject} from '@loopback/core';
 import {repository} from '@loopback/repository';
 import {PgDataSource} from '../datasources/pg.datasource';
+import type {StorageType} from '../providers/storage/types';
 import {ARCHIVE_STATUS_RANK, ArchiveStatus} from '../providers/video/types';
 import type {ArchiveUpdate} from '../providers/video/video-event';
 import {OutboxRepository} from './outbox.repository';
 import type {Transaction} from './transaction';
+
+/** Where an uploaded archive lies, recorded when the provider reported the upload. */
+export interface ArchiveLocation {
+  kind: StorageType;
+  /** Bucket (S3) or container (Azure). */
+  container: string;
+  endpoint: string | null;
+  /** S3 only. */
+  region: string | null;
+  /** Azure storage account. */
+  account: string | null;
+  /** The storage target version whose credentials reach it; null once the stored copy is deleted. */
+  targetId: number | null;
+}
 
 export interface ArchiveRecord {
   archiveId: string;
@@ -23,6 +38,8 @@ export interface ArchiveRecord {
   url: string | null;
   uploadTarget: string | null;
   storageKey: string | null;
+  /** Null when the upload's place was never known (no target configured, or uploaded before locations were recorded). */
+  location: ArchiveLocation | null;
   providerDeleted: boolean;
   storageDeleted: boolean;
   deleted: boolean;
@@ -44,9 +61,12 @@ const RANK_SQL = (column: string) =>
     .map(([status, rank]) => `WHEN '${status}' THEN ${rank}`)
     .join(' ')} ELSE 0 END`;
 
+/** The first report that names a place sets all of them together; later reports never move it. */
+const LOCATION_COLUMNS = ['upload_target', 'storage_target_id', 'storage_container', 'storage_endpoint', 'storage_region', 'storage_account'];
+
 const SELECT_COLUMNS = `a.archive_id, a.session_detail_id, m.meeting_link, a.session_id, a.status, a.name, a.output_mode,
   a.size_bytes, a.duration_seconds, a.reason, a.created_at, a.url, a.upload_target, a.storage_key,
-  a.provider_deleted, a.storage_deleted, a.deleted, m.provider AS meeting_provider`;
+  a.storage_target_id, a.storage_container, a.storage_endpoint, a.storage_region, a.storage_account, a.provider_deleted, a.storage_deleted, a.deleted, m.provider AS meeting_provider`;
 
 export class ArchiveRepository {
   constructor(
@@ -60,21 +80,24 @@ export class ArchiveRepository {
    */
   async applyStatus(
     tx: Transaction,
-    change: {meetingId: number; sessionId: string; update: ArchiveUpdate; storage: {uploadTarget: string | null; storageKey: string | null}; actor: string},
+    change: {meetingId: number; sessionId: string; update: ArchiveUpdate; storage: {location: ArchiveLocation | null; storageKey: string | null}; actor: string},
   ): Promise<boolean> {
     const {meetingId, sessionId, update, storage} = change;
+    const location = storage.location;
     // Locks the row (if any) so two callbacks of one archive see each other's status.
     const before = await tx.client.query('SELECT status FROM archives WHERE archive_id = $1 FOR UPDATE', [update.id]);
     const previous = (before.rows[0] as {status: ArchiveStatus} | undefined)?.status;
     const result = await tx.client.query(
       `INSERT INTO archives AS a (archive_id, session_detail_id, session_id, status, name, output_mode, size_bytes,
-                                  duration_seconds, reason, created_at, url, upload_target, storage_key)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+                                  duration_seconds, reason, created_at, url, upload_target, storage_key,
+                                  storage_target_id, storage_container, storage_endpoint, storage_region, storage_account)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
        ON CONFLICT (archive_id) DO UPDATE SET
          status = EXCLUDED.status, name = COALESCE(EXCLUDED.name, a.name), output_mode = EXCLUDED.output_mode,
          size_bytes = GREATEST(EXCLUDED.size_bytes, a.size_bytes), duration_seconds = GREATEST(EXCLUDED.duration_seconds, a.duration_seconds),
          reason = COALESCE(EXCLUDED.reason, a.reason), url = EXCLUDED.url,
-         upload_target = COALESCE(a.upload_target, EXCLUDED.upload_target), storage_key = COALESCE(a.storage_key, EXCLUDED.storage_key),
+         storage_key = COALESCE(a.storage_key, EXCLUDED.storage_key),
+         ${LOCATION_COLUMNS.map(c => `${c} = CASE WHEN a.upload_target IS NULL THEN EXCLUDED.${c} ELSE a.${c} END`).join(', ')},
          modified_on = now()
        WHERE ${RANK_SQL('a.status')} <= ${RANK_SQL('EXCLUDED.status')} AND NOT a.deleted`,
       [
@@ -89,8 +112,13 @@ export class ArchiveRepository {
         update.reason,
         update.createdAt,
         update.url,
-        storage.uploadTarget,
+        location?.kind ?? null,
         storage.storageKey,
+        location?.targetId ?? null,
+        location?.container ?? null,
+        location?.endpoint ?? null,
+        location?.region ?? null,
+        location?.account ?? null,
       ],
     );
     const changed = (result.rowCount ?? 0) > 0;
@@ -166,10 +194,14 @@ export class ArchiveRepository {
     return (result.rows as Array<{archive_id: string}>).map(r => r.archive_id);
   }
 
-  /** Records how far a deletion got, so a retry finishes only what is left. */
+  /**
+   * Records how far a deletion got, so a retry finishes only what is left. A deleted stored copy
+   * no longer needs its target's credentials: the reference goes, so superseded ones can be pruned.
+   */
   async markDeletion(archiveId: string, progress: {providerDeleted?: boolean; storageDeleted?: boolean; deletedBy?: string}): Promise<void> {
     await this.dataSource.pool.query(
       `UPDATE archives SET provider_deleted = provider_deleted OR $2, storage_deleted = storage_deleted OR $3,
+              storage_target_id = CASE WHEN $3 THEN NULL ELSE storage_target_id END,
               deleted_by = COALESCE($4, deleted_by), modified_on = now() WHERE archive_id = $1`,
       [archiveId, progress.providerDeleted ?? false, progress.storageDeleted ?? false, progress.deletedBy ?? null],
     );
@@ -205,8 +237,21 @@ function toRecord(row: Record<string, unknown>): ArchiveRecord {
     url: (row.url as string | null) ?? null,
     uploadTarget: (row.upload_target as string | null) ?? null,
     storageKey: (row.storage_key as string | null) ?? null,
+    location: toLocation(row),
     providerDeleted: row.provider_deleted as boolean,
     storageDeleted: row.storage_deleted as boolean,
     deleted: row.deleted as boolean,
+  };
+}
+
+function toLocation(row: Record<string, unknown>): ArchiveLocation | null {
+  if (!row.upload_target || !row.storage_container) return null;
+  return {
+    kind: row.upload_target as StorageType,
+    container: row.storage_container as string,
+    endpoint: (row.storage_endpoint as string | null) ?? null,
+    region: (row.storage_region as string | null) ?? null,
+    account: (row.storage_account as string | null) ?? null,
+    targetId: row.storage_target_id === null || row.storage_target_id === undefined ? null : Number(row.storage_target_id),
   };
 }

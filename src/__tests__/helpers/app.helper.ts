@@ -55,6 +55,7 @@ export function givenServiceConfig(vonageUrl: string, change: (config: ServiceCo
     teardownSafetyNetSeconds: 1,
     emulatorPort: 0,
     callbackRetentionDays: 30,
+    outbound: {restrictPrivateAddresses: false, allowedHosts: []},
   };
   change(config);
   return config;

@@ -92,17 +92,19 @@ export class ArchivePurgeService {
 
   private async deleteStoredCopy(record: ArchiveRecord): Promise<void> {
     if (!record.storageKey || !record.uploadTarget || record.storageDeleted) return;
-    const storage = await this.storageTargets.currentStorage();
-    if (storage && storage.type === record.uploadTarget) {
+    // Where it was uploaded, with that target version's credentials, wherever the target points now.
+    const storage = record.location ? await this.storageTargets.storageAt(record.location) : null;
+    if (storage) {
       await storage.deleteObject(record.storageKey);
     } else {
-      // The target it was uploaded to is no longer configured: we hold no credentials for it.
-      this.logger.warn('archive copy left in a storage target that is no longer configured', {
+      // Uploaded before locations were recorded, under a target since removed: we hold no credentials for it.
+      this.logger.warn('archive copy left in a storage target whose credentials are no longer held', {
         archiveId: record.archiveId,
         uploadTarget: record.uploadTarget,
         storageKey: record.storageKey,
       });
     }
     await this.archives.markDeletion(record.archiveId, {storageDeleted: true});
+    await this.storageTargets.pruneSuperseded();
   }
 }

@@ -1,11 +1,12 @@
 import {BindingScope, injectable} from '@loopback/core';
 import {repository} from '@loopback/repository';
 import type {ProviderArchive} from '../../providers/video/types';
-import {ArchiveRepository} from '../../repositories/archive.repository';
+import {ArchiveLocation, ArchiveRepository} from '../../repositories/archive.repository';
 import type {MeetingSession} from '../../repositories/meeting.repository';
 import {MeetingRepository} from '../../repositories/meeting.repository';
 import {StorageTargetRepository} from '../../repositories/storage-target.repository';
 import type {Transaction} from '../../repositories/transaction';
+import {uploadLocationOf} from './archive-location';
 
 /**
  * An archive's state as a provider reports it, from a callback or its own list: recorded where the
@@ -21,9 +22,16 @@ export class ArchiveStatusService {
 
   /** True when the archive's record changed (false: a stale or repeated report). */
   async apply(tx: Transaction, meeting: MeetingSession, archive: ProviderArchive, actor: string): Promise<boolean> {
-    const storage = await this.storageTargets.uploadLocation(tx, archive);
-    const changed = await this.archives.applyStatus(tx, {meetingId: meeting.id, sessionId: archive.sessionId, update: archive, storage, actor});
-    if (changed) await this.meetings.markArchived(tx, meeting.id, archive.id, storage.uploadTarget);
+    const storageKey = archive.status === 'uploaded' ? archive.objectKey : null;
+    const location = storageKey ? await this.uploadLocation(tx) : null;
+    const changed = await this.archives.applyStatus(tx, {meetingId: meeting.id, sessionId: archive.sessionId, update: archive, storage: {location, storageKey}, actor});
+    if (changed) await this.meetings.markArchived(tx, meeting.id, archive.id, location?.kind ?? null);
     return changed;
+  }
+
+  /** The provider uploads to the target it was last given: the current one. */
+  private async uploadLocation(tx: Transaction): Promise<ArchiveLocation | null> {
+    const target = await this.storageTargets.currentForUpload(tx);
+    return target ? uploadLocationOf(target) : null;
   }
 }

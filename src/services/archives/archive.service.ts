@@ -125,9 +125,10 @@ export class ArchiveService {
 
   private async downloadLink(record: ArchiveRecord): Promise<{downloadUrl: string | null; downloadUrlExpiresAt: string | null}> {
     const ttlSeconds = this.config.storage.downloadUrlTtlSeconds;
-    if (record.storageKey && record.uploadTarget && !record.storageDeleted) {
-      const storage = await this.storageTargets.currentStorage();
-      if (storage && storage.type === record.uploadTarget) {
+    if (record.storageKey && record.location && !record.storageDeleted) {
+      // Where it was uploaded, not where the target points now: the target may have moved since.
+      const storage = await this.storageTargets.storageAt(record.location);
+      if (storage) {
         const downloadUrl = await storage.presignDownload(record.storageKey, ttlSeconds);
         return {downloadUrl, downloadUrlExpiresAt: new Date(Date.now() + ttlSeconds * 1000).toISOString()};
       }

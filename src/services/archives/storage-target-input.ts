@@ -68,13 +68,26 @@ function toFallback(value: string | undefined): StorageFallback {
   throw new ValidationError('fallback must be "none" or "provider" ("vonage" is accepted as "provider")');
 }
 
+/**
+ * The endpoint is stored in clear, shown to archive readers and copied into the audit log, so it
+ * must carry no secret. A store's endpoint never needs a query or a fragment (the SDKs add their
+ * own parameters), so any is refused rather than guessing which names hold a token (`sig`, `sv`,
+ * `X-Amz-Signature`, ...). The messages never repeat the value.
+ */
 function optionalUrl(value: string | undefined): string | undefined {
   if (value === undefined || value === '') return undefined;
+  let url: URL;
   try {
-    const url = new URL(value);
+    url = new URL(value);
     if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('protocol');
   } catch {
     throw new ValidationError('endpoint must be an http(s) URL');
+  }
+  if (url.username !== '' || url.password !== '' || /^[a-z]+:\/\/[^/?#]*@/i.test(value)) {
+    throw new ValidationError('endpoint must not contain user info (user:password@): send credentials in their own fields');
+  }
+  if (url.search !== '' || url.hash !== '' || /[?#]/.test(value)) {
+    throw new ValidationError('endpoint must not contain a query string or fragment (a SAS token belongs in no URL we store): send credentials in their own fields');
   }
   return value.replace(/\/+$/, '');
 }

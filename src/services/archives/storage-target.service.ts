@@ -11,7 +11,12 @@ import {AuditLogRepository} from '../../repositories/audit-log.repository';
 import {OutboxRepository} from '../../repositories/outbox.repository';
 import {StorageTargetRepository, StoredStorageTarget} from '../../repositories/storage-target.repository';
 import type {TransactionRunner} from '../../repositories/transaction';
+import type {ArchiveLocation} from '../../repositories/archive.repository';
+import {storageConfigAt} from './archive-location';
 import {StorageTargetInput, toStorageTargetConfig} from './storage-target-input';
+
+/** Adapters kept for reuse: one per target version and place archives are read from. */
+const MAX_CACHED_ADAPTERS = 16;
 
 /** The target as shown to callers: never a secret. */
 export interface StorageTargetView {
@@ -36,7 +41,7 @@ export interface StorageTargetSaved {
 /** Probes, stores (credentials encrypted) and applies the archive upload target. */
 @injectable({scope: BindingScope.SINGLETON})
 export class StorageTargetService {
-  private cached?: {sealed: string; storage: ArchiveStorage};
+  private readonly adapters = new Map<string, ArchiveStorage>();
 
   constructor(
     @repository(StorageTargetRepository) private readonly targets: StorageTargetRepository,
@@ -62,6 +67,7 @@ export class StorageTargetService {
       await this.audit.record({actor, action: 'storage-target.set', entityType: 'storage-target', entityId: 'default', after: view}, tx);
       await this.outbox.record(tx, {type: 'storage_target.updated', meetingId: null, actor, data: {type: view.type, providerApplied: view.providerApplied}});
     });
+    await this.targets.pruneSuperseded();
     return applied.applied ? {target: view} : {target: view, notice: applied.notice};
   }
 
@@ -80,6 +86,7 @@ export class StorageTargetService {
       await this.audit.record({actor, action: 'storage-target.remove', entityType: 'storage-target', entityId: 'default', before: toView(stored)}, tx);
       await this.outbox.record(tx, {type: 'storage_target.updated', meetingId: null, actor, data: {removed: true}});
     });
+    await this.targets.pruneSuperseded();
   }
 
   /**
@@ -96,23 +103,34 @@ export class StorageTargetService {
   }
 
   /**
-   * An adapter for the configured target, or null. The row is read every time (another
-   * replica may have changed it); decryption and the SDK client are reused while the
-   * sealed credentials are the same (every save seals them afresh).
+   * An adapter that reaches an uploaded archive where it lies, with the credentials of the target
+   * version current at its upload (kept while archives refer to it); null when we hold none.
+   * Decryption and the SDK client are reused while the sealed credentials and the place are the
+   * same (every save seals them afresh).
    */
-  async currentStorage(): Promise<ArchiveStorage | null> {
-    const stored = await this.targets.get();
+  async storageAt(location: ArchiveLocation): Promise<ArchiveStorage | null> {
+    if (location.targetId === null) return null;
+    const stored = await this.targets.findById(location.targetId);
     if (!stored) return null;
-    if (this.cached?.sealed !== stored.secretsCiphertext) {
-      this.cached = {sealed: stored.secretsCiphertext, storage: this.storageFactory(this.unseal(stored))};
+    const cacheKey = JSON.stringify([stored.secretsCiphertext, location]);
+    let storage = this.adapters.get(cacheKey);
+    if (!storage) {
+      storage = this.storageFactory(storageConfigAt(location, stored, this.unseal(stored)));
+      // A handful of target versions at most are live; the oldest adapter goes first.
+      if (this.adapters.size >= MAX_CACHED_ADAPTERS) this.adapters.delete(this.adapters.keys().next().value!);
+      this.adapters.set(cacheKey, storage);
     }
-    return this.cached.storage;
+    return storage;
   }
 
-  private unseal(stored: StoredStorageTarget): StorageTargetConfig {
+  /** Forgets superseded target versions (and their credentials) no archive needs any more. */
+  async pruneSuperseded(): Promise<void> {
+    await this.targets.pruneSuperseded();
+  }
+
+  private unseal(stored: StoredStorageTarget): Record<string, string> {
     try {
-      const secrets = this.secretBox.open<Record<string, string>>(stored.secretsCiphertext);
-      return {...stored.settings, ...secrets, type: stored.type, fallback: stored.fallback} as StorageTargetConfig;
+      return this.secretBox.open<Record<string, string>>(stored.secretsCiphertext);
     } catch (error) {
       throw new DependencyUnavailableError('The stored storage credentials cannot be decrypted: check STORAGE_ENCRYPTION_KEY', {cause: error});
     }
@@ -127,7 +145,7 @@ function toProviderTarget(target: StorageTargetConfig): ProviderStorageTarget {
   return {type: 'azure', accountName: target.accountName, accountKey: target.accountKey, container: target.container, domain: target.endpoint, fallback};
 }
 
-function toStored(target: StorageTargetConfig, box: SecretBox, providerApplied: boolean, actor: string): Omit<StoredStorageTarget, 'modifiedOn'> {
+function toStored(target: StorageTargetConfig, box: SecretBox, providerApplied: boolean, actor: string): Omit<StoredStorageTarget, 'id' | 'modifiedOn'> {
   if (target.type === 's3') {
     const {accessKey, secretKey, ...settings} = target;
     return {type: 's3', settings, secretsCiphertext: box.seal({accessKey, secretKey}), fallback: target.fallback, providerApplied, modifiedBy: actor};
@@ -136,7 +154,7 @@ function toStored(target: StorageTargetConfig, box: SecretBox, providerApplied: 
   return {type: 'azure', settings, secretsCiphertext: box.seal({accountKey}), fallback: target.fallback, providerApplied, modifiedBy: actor};
 }
 
-function toView(stored: StoredStorageTarget): StorageTargetView {
+function toView(stored: Omit<StoredStorageTarget, 'id'>): StorageTargetView {
   const s = stored.settings as Record<string, string | boolean | undefined>;
   const view: StorageTargetView = {type: stored.type, fallback: stored.fallback, providerApplied: stored.providerApplied, modifiedOn: stored.modifiedOn.toISOString()};
   for (const key of ['bucket', 'region', 'container', 'accountName', 'endpoint', 'forcePathStyle'] as const) {

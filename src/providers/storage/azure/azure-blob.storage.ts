@@ -1,5 +1,6 @@
-import {BlobSASPermissions, BlobServiceClient, ContainerClient, StorageSharedKeyCredential} from '@azure/storage-blob';
+import {BlobSASPermissions, BlobServiceClient, ContainerClient, StoragePipelineOptions, StorageSharedKeyCredential} from '@azure/storage-blob';
 import {randomUUID} from 'node:crypto';
+import type {OutboundGuard} from '../../../outbound/outbound-guard';
 import {ArchiveStorage, AzureTargetConfig, endpointForMessages, StorageProbeError} from '../types';
 import {AzureFailureContext, toAzureOperationError, toAzureProbeError} from './azure-error';
 
@@ -16,13 +17,19 @@ export class AzureBlobArchiveStorage implements ArchiveStorage {
   private readonly container: ContainerClient;
   private readonly failureContext: AzureFailureContext;
 
-  constructor(private readonly config: AzureTargetConfig) {
+  constructor(
+    private readonly config: AzureTargetConfig,
+    options: {outbound?: OutboundGuard} = {},
+  ) {
     const endpoint = config.endpoint ?? `https://${config.accountName}.blob.core.windows.net`;
     this.failureContext = {container: config.container, endpoint: endpointForMessages(endpoint)};
     const credential = new StorageSharedKeyCredential(config.accountName, config.accountKey);
     // tryTimeoutInMs is only a server-side hint (the `timeout` query parameter): the client-side
     // deadline is the abort signal passed with each call.
-    const service = new BlobServiceClient(endpoint, credential, {retryOptions: {maxTries: 2, retryDelayInMs: RETRY_DELAY_MS}});
+    const service = new BlobServiceClient(endpoint, credential, {
+      retryOptions: {maxTries: 2, retryDelayInMs: RETRY_DELAY_MS},
+      ...transportOptions(endpoint, options.outbound),
+    });
     this.container = service.getContainerClient(config.container);
   }
 
@@ -72,6 +79,17 @@ export class AzureBlobArchiveStorage implements ArchiveStorage {
       throw toAzureOperationError(error, this.failureContext);
     }
   }
+}
+
+/**
+ * StoragePipelineOptions does not declare them, but the options reach core-rest-pipeline's
+ * createPipelineFromOptions unchanged (checked by the storage integration tests): `agent` is set on
+ * every request, and the redirect policy, which follows up to 20 redirects by default, follows none.
+ */
+function transportOptions(endpoint: string, outbound: OutboundGuard | undefined): StoragePipelineOptions {
+  const agents = outbound?.agents();
+  const agent = agents && (endpoint.startsWith('https:') ? agents.httpsAgent : agents.httpAgent);
+  return {redirectOptions: {maxRetries: 0}, ...(agent ? {agent} : {})} as StoragePipelineOptions;
 }
 
 function deadline(timeoutMs: number): {abortSignal: AbortSignal} {

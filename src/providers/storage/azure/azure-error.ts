@@ -1,3 +1,4 @@
+import {findOutboundRefusal} from '../../../outbound/outbound-refused.error';
 import {StorageOperationError, StorageProbeError} from '../types';
 
 /** The fields of a RestError from @azure/storage-blob (or an abort) that tell failures apart. */
@@ -20,6 +21,8 @@ const NETWORK_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ECONNR
 
 /** What a failed Blob call means, in words safe to show to the caller. */
 export function describeAzureFailure(error: unknown, context: AzureFailureContext): string {
+  const refused = findOutboundRefusal(error);
+  if (refused) return `Azure Blob endpoint refused: ${refused.message}`;
   const e = (error ?? {}) as AzureError;
   const {container, endpoint} = context;
   if (e.code === 'ContainerNotFound') return `Azure container "${container}" does not exist`;

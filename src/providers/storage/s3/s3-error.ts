@@ -1,3 +1,4 @@
+import {findOutboundRefusal} from '../../../outbound/outbound-refused.error';
 import {StorageOperationError, StorageProbeError} from '../types';
 
 /** The fields of an AWS SDK v3 error (or a Node system error under it) that tell failures apart. */
@@ -24,6 +25,8 @@ const TIMEOUT_NAMES = new Set(['TimeoutError', 'AbortError']);
 
 /** What a failed S3 call means, in words safe to show to the caller. */
 export function describeS3Failure(error: unknown, context: S3FailureContext): string {
+  const refused = findOutboundRefusal(error);
+  if (refused) return `S3 endpoint refused: ${refused.message}`;
   const e = (error ?? {}) as SdkError;
   const status = e.$metadata?.httpStatusCode;
   const {bucket, region, endpoint} = context;

@@ -1,6 +1,7 @@
 import {DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client} from '@aws-sdk/client-s3';
 import {getSignedUrl} from '@aws-sdk/s3-request-presigner';
 import {randomUUID} from 'node:crypto';
+import type {OutboundGuard} from '../../../outbound/outbound-guard';
 import {ArchiveStorage, endpointForMessages, S3TargetConfig, StorageProbeError} from '../types';
 import {isS3NotFound, S3FailureContext, toS3OperationError, toS3ProbeError} from './s3-error';
 
@@ -14,6 +15,8 @@ const CONNECTION_TIMEOUT_MS = 5_000;
 export interface S3StorageOptions {
   /** Replaces the SDK client built from the config (unit tests). */
   client?: S3Client;
+  /** Checks every connection's address (see OutboundGuard). */
+  outbound?: OutboundGuard;
 }
 
 /** An S3 bucket (AWS or S3-compatible) holding uploaded archives. */
@@ -31,7 +34,7 @@ export class S3ArchiveStorage implements ArchiveStorage {
       region: config.region,
       endpoint: endpointForMessages(config.endpoint ?? `https://s3.${config.region}.amazonaws.com`),
     };
-    this.client = options.client ?? createS3Client(config);
+    this.client = options.client ?? createS3Client(config, options.outbound);
   }
 
   async probe(): Promise<void> {
@@ -92,7 +95,7 @@ function deadline(timeoutMs: number): {abortSignal: AbortSignal} {
   return {abortSignal: AbortSignal.timeout(timeoutMs)};
 }
 
-function createS3Client(config: S3TargetConfig): S3Client {
+function createS3Client(config: S3TargetConfig, outbound: OutboundGuard | undefined): S3Client {
   return new S3Client({
     region: config.region,
     endpoint: config.endpoint,
@@ -100,6 +103,7 @@ function createS3Client(config: S3TargetConfig): S3Client {
     credentials: {accessKeyId: config.accessKey, secretAccessKey: config.secretKey},
     // One retry for a transient 5xx or reset; the per-call deadline bounds the total.
     maxAttempts: 2,
-    requestHandler: {connectionTimeout: CONNECTION_TIMEOUT_MS},
+    // The handler follows no redirects (S3's own region redirects stay off: followRegionRedirects).
+    requestHandler: {connectionTimeout: CONNECTION_TIMEOUT_MS, ...outbound?.agents()},
   });
 }
