@@ -50,6 +50,8 @@ export class OutboundGuard {
    * as the SDKs' defaults; a reused socket was checked when it was opened.
    */
   agents(): GuardedAgents {
+    // The agent subclasses below need the guard beside their own `this`.
+    // eslint-disable-next-line @typescript-eslint/no-this-alias
     const guard = this;
     const options = {keepAlive: true, maxSockets: 50};
     class GuardedHttpAgent extends http.Agent {

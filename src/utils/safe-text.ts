@@ -17,6 +17,7 @@ export function unsafeTextReason(text: string): string | undefined {
 
 /** The text with every NUL and unpaired surrogate replaced by U+FFFD, for recording what could not be accepted. */
 export function storableText(text: string): string {
+  // eslint-disable-next-line no-control-regex -- NUL is what this replaces
   return text.replace(/\u0000/g, '\uFFFD').replace(UNPAIRED_SURROGATES, '\uFFFD');
 }
 
