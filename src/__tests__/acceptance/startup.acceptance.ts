@@ -1,5 +1,6 @@
 import {expect} from '@loopback/testlab';
 import fs from 'node:fs';
+import path from 'node:path';
 import {cleanEnv, runServiceToExit, tempDataDir} from '../helpers/service-process.helper';
 
 describe('Start-up configuration (acceptance)', function () {
@@ -22,4 +23,19 @@ describe('Start-up configuration (acceptance)', function () {
       expect(result.output).to.match(message);
     });
   }
+
+  it('ends with one line saying what to do, exit code 1, when the embedded database cannot start', async () => {
+    const occupied = tempDataDir();
+    fs.mkdirSync(path.join(occupied, 'pg'));
+    fs.writeFileSync(path.join(occupied, 'pg', 'not-a-cluster.txt'), 'x');
+    try {
+      const result = await runServiceToExit(cleanEnv({DATA_DIR: occupied}));
+      expect(result.code).to.equal(1);
+      const lines = result.output.trim().split('\n');
+      expect(lines.at(-1)).to.match(/^Cannot start: the embedded PostgreSQL did not start: initdb failed .* exists but is not empty\. Remove .*\/pg to start afresh\. Or set DB_HOST/);
+      expect(result.output).to.not.match(/^\s+at |Unhandled|node:events/m);
+    } finally {
+      fs.rmSync(occupied, {recursive: true, force: true});
+    }
+  });
 });
