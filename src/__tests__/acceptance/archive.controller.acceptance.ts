@@ -192,7 +192,7 @@ describe('Archives and storage targets (acceptance)', () => {
     await t.client
       .post('/webhooks/archive')
       .set('Content-Type', 'application/json')
-      .set('Authorization', signVonageCallback(body, TEST_SIGNATURE_SECRET))
+      .set('Authorization', signVonageCallback(body, TEST_SIGNATURE_SECRET, {applicationId: TEST_APPLICATION_ID}))
       .send(body)
       .expect(204);
     expect((await t.client.get('/archives').set(admin()).expect(200)).body.count).to.equal(0);
