@@ -34,7 +34,8 @@ export class VideoConferencingApplication extends BootMixin(RepositoryMixin(Rest
         // HttpEntryServer listens and hands LoopBack every request the fast lane does not take.
         listenOnStart: false,
         expressSettings: {'x-powered-by': false},
-        openApiSpec: {setServersFromRequest: true},
+        // The spec maps every route and parameter: in production only when asked for (EXPLORER_ENABLED).
+        openApiSpec: serviceConfig.http.explorerEnabled ? {setServersFromRequest: true} : {disabled: true},
         requestBodyParser: {json: {limit: '256kb'}, raw: {limit: '1mb'}},
         cors: {origin: true, exposedHeaders: ['X-Total-Count', 'X-Request-Id'], maxAge: 86400},
         ...options.rest,
@@ -70,8 +71,10 @@ export class VideoConferencingApplication extends BootMixin(RepositoryMixin(Rest
     this.middleware(requestTargetGuardMiddleware(), {key: 'middleware.requestTargetGuard'});
     this.add(createBodyParserBinding(SafeTextJsonBodyParser, RestBindings.REQUEST_BODY_PARSER_JSON));
     installAuth(this);
-    this.configure(RestExplorerBindings.COMPONENT).to({path: '/explorer'});
-    this.component(RestExplorerComponent);
+    if (serviceConfig.http.explorerEnabled) {
+      this.configure(RestExplorerBindings.COMPONENT).to({path: '/explorer'});
+      this.component(RestExplorerComponent);
+    }
     keepStatelessBindingsSingleton(this);
     this.bind(HttpBindings.FAST_LANE_ENABLED).to(options.fastLane ?? true);
     this.add(createBindingFromClass(HttpEntryServer, {key: HttpBindings.ENTRY_SERVER, defaultScope: BindingScope.SINGLETON}));

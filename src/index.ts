@@ -26,7 +26,7 @@ export async function main(config: ServiceConfig): Promise<VideoConferencingAppl
   // Callbacks from the local emulator go over IPv4 loopback whatever interface we bound.
   const port = app.port ?? runtime.config.port;
   runtime.onListening(`http://127.0.0.1:${port}`);
-  logger.info('service listening', {url, explorer: `${url}/explorer`});
+  logger.info('service listening', {url, ...(runtime.config.http.explorerEnabled ? {explorer: `${url}/explorer`} : {})});
 
   let stopping = false;
   const shutdown = async (signal: string) => {

@@ -26,6 +26,7 @@ export class BearerTokenError extends Error {
 export class BearerTokenVerifier {
   private readonly key: KeyObject;
   private readonly options: jwt.VerifyOptions;
+  private readonly maxTtlSeconds: number;
 
   constructor(config: AuthConfig & {secret?: string}) {
     if (config.algorithm === 'RS256') {
@@ -36,7 +37,8 @@ export class BearerTokenVerifier {
       this.key = createSecretKey(Buffer.from(config.secret, 'utf8'));
     }
     // Only the configured algorithm: rejects `alg: none` and HS/RS confusion.
-    this.options = {algorithms: [config.algorithm], issuer: config.issuer, clockTolerance: 5};
+    this.options = {algorithms: [config.algorithm], issuer: config.issuer, audience: config.audience, clockTolerance: 5};
+    this.maxTtlSeconds = config.maxTtlSeconds;
   }
 
   verify(token: string): CallerProfile {
@@ -47,9 +49,16 @@ export class BearerTokenVerifier {
       throw new BearerTokenError(`bearer token rejected: ${(error as Error).message}`);
     }
     if (typeof payload !== 'object' || payload === null) throw new BearerTokenError('bearer token payload is not an object');
-    if (payload.exp === undefined) throw new BearerTokenError('bearer token has no exp');
+    if (typeof payload.exp !== 'number') throw new BearerTokenError('bearer token has no exp');
+    // A leaked token is only as dangerous as it is long-lived: without iat its lifetime cannot be bounded.
+    if (typeof payload.iat !== 'number') throw new BearerTokenError('bearer token has no iat');
+    if (payload.exp - payload.iat > this.maxTtlSeconds) {
+      throw new BearerTokenError(`bearer token lives longer than ${this.maxTtlSeconds} s (exp - iat)`);
+    }
     const id = payload.id ?? payload.sub;
-    if (typeof id !== 'string' && typeof id !== 'number') throw new BearerTokenError('bearer token names no caller (id or sub)');
+    if ((typeof id !== 'string' && typeof id !== 'number') || String(id).trim() === '') {
+      throw new BearerTokenError('bearer token names no caller (id or sub)');
+    }
     const permissions = (payload as {permissions?: unknown}).permissions;
     if (!Array.isArray(permissions) || !permissions.every(p => typeof p === 'string')) {
       throw new BearerTokenError('bearer token permissions must be an array of strings');

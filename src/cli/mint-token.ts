@@ -17,10 +17,14 @@ function run(): void {
   if (!secret) throw new Error('No JWT_SECRET and no development secret yet: start the service once with `npm start`');
   const args = parseArgs(process.argv.slice(2));
   const permissions = args.permissions ? args.permissions.split(',').map(p => p.trim()) : [...ALL_PERMISSIONS];
+  const ttlSeconds = Number(args.ttl ?? Math.min(12 * 3600, config.auth.maxTtlSeconds));
+  // The service refuses longer-lived tokens, so printing one would only hand out a useless token.
+  if (!(ttlSeconds > 0 && ttlSeconds <= config.auth.maxTtlSeconds)) throw new Error(`--ttl must be between 1 and ${config.auth.maxTtlSeconds} (JWT_MAX_TTL_SECONDS)`);
   const token = jwt.sign({id: args.id ?? 'dev-user', permissions}, createSecretKey(Buffer.from(secret, 'utf8')), {
     algorithm: 'HS256',
-    expiresIn: Number(args.ttl ?? 12 * 3600),
+    expiresIn: ttlSeconds,
     ...(config.auth.issuer ? {issuer: config.auth.issuer} : {}),
+    ...(config.auth.audience ? {audience: config.auth.audience} : {}),
   });
   process.stdout.write(`${token}\n`);
 }

@@ -1,11 +1,13 @@
 import path from 'node:path';
 import {ConfigError, EnvReader} from './env-reader';
+import {HttpConfig, readHttpConfig} from './http-config';
 import {readVideoConfig, VideoConfig} from './video-config';
 import {OutboundConfig, readOutboundConfig} from './outbound-config';
 
 export {ConfigError} from './env-reader';
 export type {VideoConfig, VonageConfig} from './video-config';
 export type {OutboundConfig} from './outbound-config';
+export type {HttpConfig} from './http-config';
 
 /** Where the database comes from: a configured server or the embedded one under `DATA_DIR`. */
 export type DatabaseMode = 'external' | 'embedded';
@@ -34,6 +36,10 @@ export interface AuthConfig {
   /** RS256 public key (PEM) of an external auth service. */
   publicKeyPem?: string;
   issuer?: string;
+  /** Required `aud` of every token, when set. */
+  audience?: string;
+  /** Longest lifetime (`exp` − `iat`) a token may claim; longer-lived or undated tokens are refused. */
+  maxTtlSeconds: number;
 }
 
 /** Rules every provider's callbacks share. */
@@ -57,6 +63,7 @@ export interface ServiceConfig {
   isProduction: boolean;
   port: number;
   host?: string;
+  http: HttpConfig;
   dataDir: string;
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
   /** Worker processes for the HTTP server (1 = no cluster). */
@@ -116,6 +123,9 @@ export function loadServiceConfig(env: NodeJS.ProcessEnv): ServiceConfig {
     allowUnsigned: read.boolean('WEBHOOK_ALLOW_UNSIGNED') ?? false,
     toleranceSeconds: read.integer('WEBHOOK_TOLERANCE_SECONDS', {min: 1, max: 86400}) ?? 300,
   };
+  if (isProduction && webhooks.allowUnsigned) {
+    throw new ConfigError('WEBHOOK_ALLOW_UNSIGNED', 'must not be true when NODE_ENV=production: anyone could forge provider callbacks');
+  }
 
   const storage: StorageConfig = {
     encryptionKey: read.key32('STORAGE_ENCRYPTION_KEY'),
@@ -134,6 +144,7 @@ export function loadServiceConfig(env: NodeJS.ProcessEnv): ServiceConfig {
     isProduction,
     port: read.port('PORT') ?? 3000,
     host: read.string('HOST'),
+    http: readHttpConfig(read, isProduction),
     dataDir,
     logLevel: read.oneOf('LOG_LEVEL', LOG_LEVELS) ?? 'info',
     workers: read.integer('WORKERS', {min: 1, max: 64}) ?? 1,
@@ -156,6 +167,8 @@ function readAuth(read: EnvReader, isProduction: boolean): AuthConfig {
   const secret = read.string('JWT_SECRET');
   const publicKeyPem = read.pemOrPath('JWT_PUBLIC_KEY');
   const issuer = read.string('JWT_ISSUER');
+  const audience = read.string('JWT_AUDIENCE');
+  const maxTtlSeconds = read.integer('JWT_MAX_TTL_SECONDS', {min: 60, max: 365 * 86400}) ?? 86400;
   if (secret && publicKeyPem) {
     throw new ConfigError('JWT_PUBLIC_KEY', 'cannot be combined with JWT_SECRET: choose HS256 or RS256');
   }
@@ -163,10 +176,10 @@ function readAuth(read: EnvReader, isProduction: boolean): AuthConfig {
     throw new ConfigError('JWT_SECRET', 'must be at least 32 characters long');
   }
   if (publicKeyPem) {
-    return {algorithm: 'RS256', publicKeyPem, issuer};
+    return {algorithm: 'RS256', publicKeyPem, issuer, audience, maxTtlSeconds};
   }
   if (!secret && isProduction) {
     throw new ConfigError('JWT_SECRET', 'is required when NODE_ENV=production (or set JWT_PUBLIC_KEY)');
   }
-  return {algorithm: 'HS256', secret, issuer};
+  return {algorithm: 'HS256', secret, issuer, audience, maxTtlSeconds};
 }

@@ -52,5 +52,8 @@ function readVonage(read: EnvReader, isProduction: boolean): VonageConfig | unde
     throw new ConfigError(apiKey ? 'VONAGE_API_SECRET' : 'VONAGE_API_KEY', 'must be set together with its pair');
   }
   const signatureSecrets = read.list('VONAGE_SIGNATURE_SECRET');
+  if (isProduction && signatureSecrets.length === 0) {
+    throw new ConfigError('VONAGE_SIGNATURE_SECRET', 'is required when NODE_ENV=production: callbacks are only accepted signed');
+  }
   return {applicationId, privateKeyPem, videoHost, apiKey, apiSecret, apiHost, timeoutMs, signatureSecrets};
 }

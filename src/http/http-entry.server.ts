@@ -3,11 +3,12 @@ import {CoreBindings, CoreTags, inject, lifeCycleObserver, LifeCycleObserver} fr
 import {HttpServer} from '@loopback/http-server';
 import {RestApplication} from '@loopback/rest';
 import cors from 'cors';
-import type {RequestListener} from 'node:http';
+import type {RequestListener, Server} from 'node:http';
 import type {ServiceConfig} from '../config/service-config';
 import {ConfigBindings, HttpBindings, LoggingBindings} from '../keys';
 import type {Logger} from '../logging/logger';
 import {FastLane} from './fast-lane/fast-lane';
+import {applyConnectionLimits, setSecurityHeaders} from './security-headers';
 
 /** How long in-flight requests may finish after a stop before their sockets are closed. */
 export const GRACE_PERIOD_FOR_CLOSE_MS = 10_000;
@@ -33,12 +34,17 @@ export class HttpEntryServer implements LifeCycleObserver {
     const loopback = this.app.restServer.requestHandler;
     const lane = this.fastLaneEnabled ? await this.createFastLane() : undefined;
     // Chosen once: with the lane off, requests go straight to LoopBack.
-    const handle: RequestListener = lane
+    const dispatch: RequestListener = lane
       ? (request, response) => {
           if (!lane.tryHandle(request, response)) loopback(request, response);
         }
       : loopback;
+    const handle: RequestListener = (request, response) => {
+      setSecurityHeaders(response);
+      dispatch(request, response);
+    };
     this.server = new HttpServer(handle, {port: this.config.port, host: this.config.host, gracePeriodForClose: GRACE_PERIOD_FOR_CLOSE_MS});
+    applyConnectionLimits(this.server.server as Server, this.config.http);
     await this.server.start();
   }
 

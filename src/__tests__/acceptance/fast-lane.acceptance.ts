@@ -19,7 +19,7 @@ interface Answer {
   headers: Record<string, string | undefined>;
 }
 
-const COMPARED_HEADERS = ['content-type', 'x-total-count', 'www-authenticate', 'access-control-allow-origin', 'access-control-expose-headers', 'vary', 'x-request-id'];
+const COMPARED_HEADERS = ['cache-control', 'x-content-type-options', 'content-type', 'x-total-count', 'www-authenticate', 'access-control-allow-origin', 'access-control-expose-headers', 'vary', 'x-request-id'];
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** What a client can see, minus what differs on every call (signatures, timestamps, generated ids). */
@@ -106,6 +106,15 @@ describe('Fast lane: join tokens and callbacks answered as the full LoopBack seq
       expect(viaLane).to.eql(viaLoopBack);
     });
   }
+
+  it('sends nosniff and no-store with join tokens and errors alike, in the lane as in LoopBack', async () => {
+    for (const client of [lane.client, full.client]) {
+      const token = await client.post(`/session/${meeting.code}/token`).set(admin()).send({}).expect(200);
+      expect(token.headers).to.containEql({'cache-control': 'no-store', 'x-content-type-options': 'nosniff'});
+      const refused = await client.post(`/session/${meeting.code}/token`).send({}).expect(401);
+      expect(refused.headers).to.containEql({'cache-control': 'no-store', 'x-content-type-options': 'nosniff'});
+    }
+  });
 
   it('leaves every other route, and other verbs on fast-lane paths, to LoopBack', async () => {
     await lane.client.get('/health').expect(200);

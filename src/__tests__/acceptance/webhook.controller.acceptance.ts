@@ -26,9 +26,10 @@ describe('Vonage callbacks: verified, idempotent presence and archives (acceptan
     meeting = (await t.client.post('/session').set(admin()).send({})).body;
   });
 
-  function post(payload: object, options: {secret?: string; iat?: number; path?: string; rawBody?: string; signBody?: string} = {}) {
+  function post(payload: object, options: {secret?: string; iat?: number; path?: string; rawBody?: string; signBody?: string; applicationId?: string | null} = {}) {
     const body = options.rawBody ?? JSON.stringify(payload);
-    const token = signVonageCallback(options.signBody ?? body, options.secret ?? TEST_SIGNATURE_SECRET, {iat: options.iat, applicationId: TEST_APPLICATION_ID});
+    const applicationId = options.applicationId === null ? undefined : (options.applicationId ?? TEST_APPLICATION_ID);
+    const token = signVonageCallback(options.signBody ?? body, options.secret ?? TEST_SIGNATURE_SECRET, {iat: options.iat, applicationId});
     return t.client
       .post(options.path ?? '/webhooks/session')
       .set('Content-Type', 'application/json')
@@ -55,6 +56,14 @@ describe('Vonage callbacks: verified, idempotent presence and archives (acceptan
       expect(res.body.error.message).to.equal('Callback signature could not be verified');
       expect(await queryTestDatabase('SELECT id FROM webhook_events')).to.have.length(0);
       expect((await attendees()).total).to.equal(0);
+    });
+
+    it('401 for a signed callback without our application_id claim, or with another one', async () => {
+      const payload = connectionCreated(meeting.sessionId, 'c1', alice, T0);
+      await post(payload, {applicationId: null}).expect(401);
+      await post(payload, {applicationId: 'another-application'}).expect(401);
+      expect(await queryTestDatabase('SELECT id FROM webhook_events')).to.have.length(0);
+      await post(payload).expect(204);
     });
 
     it('400 for a validly signed body that is not JSON', async () => {

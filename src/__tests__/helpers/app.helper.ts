@@ -30,12 +30,13 @@ export function givenServiceConfig(vonageUrl: string, change: (config: ServiceCo
     isProduction: false,
     port: 0,
     host: '127.0.0.1',
+    http: {headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, keepAliveTimeoutMs: 5_000, maxConnections: 1_000, explorerEnabled: true},
     dataDir: '/tmp/vcs-test-data',
     logLevel: 'silent',
     workers: 1,
     tokenSigningThreads: 0,
     database: {...TEST_DATABASE},
-    auth: {algorithm: 'HS256', secret: TEST_JWT_SECRET, issuer: TEST_JWT_ISSUER},
+    auth: {algorithm: 'HS256', secret: TEST_JWT_SECRET, issuer: TEST_JWT_ISSUER, maxTtlSeconds: 86400},
     video: {
       defaultProvider: 'vonage',
       vonage: {

@@ -6,7 +6,9 @@ import {BearerTokenError, BearerTokenVerifier} from '../../../auth/bearer-token.
 const SECRET = 's'.repeat(40);
 
 describe('BearerTokenVerifier (unit)', () => {
-  const hs = () => new BearerTokenVerifier({algorithm: 'HS256', secret: SECRET, issuer: 'issuer-1'});
+  const hs = (options: {audience?: string; maxTtlSeconds?: number} = {}) =>
+    new BearerTokenVerifier({algorithm: 'HS256', secret: SECRET, issuer: 'issuer-1', maxTtlSeconds: 86400, ...options});
+  const now = () => Math.floor(Date.now() / 1000);
 
   function expectRejected(verifier: BearerTokenVerifier, token: string) {
     expect(() => verifier.verify(token)).to.throw(BearerTokenError);
@@ -39,12 +41,34 @@ describe('BearerTokenVerifier (unit)', () => {
   it('rejects an HS256 token signed with the RS256 public key (algorithm confusion)', () => {
     const {publicKey, privateKey} = generateKeyPairSync('rsa', {modulusLength: 2048});
     const publicPem = publicKey.export({type: 'spki', format: 'pem'}).toString();
-    const rs = new BearerTokenVerifier({algorithm: 'RS256', publicKeyPem: publicPem});
+    const rs = new BearerTokenVerifier({algorithm: 'RS256', publicKeyPem: publicPem, maxTtlSeconds: 86400});
     const good = jwt.sign({id: 'u', permissions: []}, privateKey, {algorithm: 'RS256', expiresIn: 60});
     expect(rs.verify(good).id).to.equal('u');
     const header = Buffer.from('{"alg":"HS256","typ":"JWT"}').toString('base64url');
     const payload = Buffer.from(JSON.stringify({id: 'u', permissions: [], exp: 9999999999})).toString('base64url');
     const signature = createHmac('sha256', publicPem).update(`${header}.${payload}`).digest('base64url');
     expectRejected(rs, `${header}.${payload}.${signature}`);
+  });
+
+  it('checks the audience when one is configured', () => {
+    const signed = (aud?: string) => jwt.sign({id: 'u', permissions: [], ...(aud ? {aud} : {})}, SECRET, {expiresIn: 60, issuer: 'issuer-1'});
+    expect(hs({audience: 'video-api'}).verify(signed('video-api')).id).to.equal('u');
+    expectRejected(hs({audience: 'video-api'}), signed('billing-api'));
+    expectRejected(hs({audience: 'video-api'}), signed());
+    expect(hs().verify(signed('anything')).id).to.equal('u');
+  });
+
+  it('refuses a token living longer than the maximum lifetime, or without iat', () => {
+    const lifetime = (seconds: number) => jwt.sign({id: 'u', permissions: []}, SECRET, {expiresIn: seconds, issuer: 'issuer-1'});
+    expect(hs().verify(lifetime(86400)).id).to.equal('u');
+    expectRejected(hs(), lifetime(86401));
+    expectRejected(hs({maxTtlSeconds: 600}), lifetime(601));
+    expectRejected(hs(), jwt.sign({id: 'u', permissions: [], exp: now() + 60}, SECRET, {issuer: 'issuer-1', noTimestamp: true}));
+  });
+
+  it('refuses an empty caller id or sub', () => {
+    for (const claims of [{id: ''}, {sub: ''}, {id: '  '}, {id: '', sub: 'u'}]) {
+      expectRejected(hs(), jwt.sign({...claims, permissions: []}, SECRET, {expiresIn: 60, issuer: 'issuer-1'}));
+    }
   });
 });

@@ -67,6 +67,54 @@ describe('loadServiceConfig (unit)', () => {
     expectConfigError({NODE_ENV: 'production', DB_HOST: 'db', JWT_SECRET: 'x'.repeat(32)}, 'VONAGE_APPLICATION_ID');
   });
 
+  describe('production refuses unsafe settings', () => {
+    const production = {
+      NODE_ENV: 'production',
+      DB_HOST: 'db',
+      JWT_SECRET: 'x'.repeat(32),
+      VONAGE_APPLICATION_ID: 'app',
+      VONAGE_PRIVATE_KEY: testKeys().privateKeyPem,
+      VONAGE_SIGNATURE_SECRET: 'callback-secret',
+      STORAGE_ENCRYPTION_KEY: 'ab'.repeat(32),
+    };
+
+    it('starts when every secret is there, with the explorer off', () => {
+      const config = loadServiceConfig(production);
+      expect(config.isProduction).to.be.true();
+      expect(config.http.explorerEnabled).to.be.false();
+      expect(loadServiceConfig({...production, EXPLORER_ENABLED: 'true'}).http.explorerEnabled).to.be.true();
+    });
+
+    it('refuses unsigned callbacks', () => {
+      expectConfigError({...production, WEBHOOK_ALLOW_UNSIGNED: 'true'}, 'WEBHOOK_ALLOW_UNSIGNED');
+      expect(loadServiceConfig({WEBHOOK_ALLOW_UNSIGNED: 'true'}).webhooks.allowUnsigned).to.be.true();
+    });
+
+    it('refuses Vonage without a signature secret', () => {
+      expectConfigError({...production, VONAGE_SIGNATURE_SECRET: ''}, 'VONAGE_SIGNATURE_SECRET');
+      expectConfigError({...production, VONAGE_SIGNATURE_SECRET: ' , '}, 'VONAGE_SIGNATURE_SECRET');
+      expect(loadServiceConfig({VONAGE_APPLICATION_ID: 'app', VONAGE_PRIVATE_KEY: testKeys().privateKeyPem}).video.vonage?.signatureSecrets).to.eql([]);
+    });
+  });
+
+  it('reads bearer token limits: audience, and a maximum lifetime of one day by default', () => {
+    expect(loadServiceConfig({}).auth).to.containEql({audience: undefined, maxTtlSeconds: 86400});
+    expect(loadServiceConfig({JWT_AUDIENCE: 'video-api', JWT_MAX_TTL_SECONDS: '3600'}).auth).to.containEql({audience: 'video-api', maxTtlSeconds: 3600});
+    expectConfigError({JWT_MAX_TTL_SECONDS: '0'}, 'JWT_MAX_TTL_SECONDS');
+    expectConfigError({JWT_MAX_TTL_SECONDS: 'a day'}, 'JWT_MAX_TTL_SECONDS');
+  });
+
+  it('reads the HTTP server limits, with defaults that bound slow clients', () => {
+    expect(loadServiceConfig({}).http).to.eql({headersTimeoutMs: 10000, requestTimeoutMs: 30000, keepAliveTimeoutMs: 5000, maxConnections: 1000, explorerEnabled: true});
+    const env = {HTTP_HEADERS_TIMEOUT_MS: '2000', HTTP_REQUEST_TIMEOUT_MS: '4000', HTTP_KEEP_ALIVE_TIMEOUT_MS: '65000', HTTP_MAX_CONNECTIONS: '50', EXPLORER_ENABLED: 'false'};
+    expect(loadServiceConfig(env).http).to.eql({headersTimeoutMs: 2000, requestTimeoutMs: 4000, keepAliveTimeoutMs: 65000, maxConnections: 50, explorerEnabled: false});
+    expectConfigError({HTTP_HEADERS_TIMEOUT_MS: '40000'}, 'HTTP_HEADERS_TIMEOUT_MS');
+    expectConfigError({HTTP_REQUEST_TIMEOUT_MS: 'soon'}, 'HTTP_REQUEST_TIMEOUT_MS');
+    expectConfigError({HTTP_KEEP_ALIVE_TIMEOUT_MS: '0'}, 'HTTP_KEEP_ALIVE_TIMEOUT_MS');
+    expectConfigError({HTTP_MAX_CONNECTIONS: '0'}, 'HTTP_MAX_CONNECTIONS');
+    expectConfigError({EXPLORER_ENABLED: 'sometimes'}, 'EXPLORER_ENABLED');
+  });
+
   it('accepts PEM keys with escaped newlines, as .env files carry them', () => {
     const pem = '-----BEGIN PUBLIC KEY-----\\nabc\\n-----END PUBLIC KEY-----';
     const config = loadServiceConfig({JWT_PUBLIC_KEY: pem});

@@ -7,7 +7,7 @@ import {WebhookVerificationError} from '../../../signing/webhook-verification.er
 export interface VonageCallbackVerifierOptions {
   /** Every currently valid signature secret (rotation keeps two at once). */
   secrets: string[];
-  /** When set, a callback naming another application is rejected. */
+  /** When set, a callback naming another application, or none, is rejected. */
   applicationId?: string;
   toleranceSeconds: number;
   /** Accept callbacks without a signature; only when explicitly configured. */
@@ -55,8 +55,9 @@ export class VonageCallbackVerifier {
     if (!timingSafeEqual(bodyHash, claims.payload_hash.toLowerCase())) {
       throw new WebhookVerificationError('payload_hash does not match the body');
     }
-    if (this.options.applicationId && claims.application_id !== undefined && claims.application_id !== this.options.applicationId) {
-      throw new WebhookVerificationError('callback is for another application');
+    // A secret may be shared by several applications: only our claim says the callback is meant for us.
+    if (this.options.applicationId && claims.application_id !== this.options.applicationId) {
+      throw new WebhookVerificationError('callback names no application or another one');
     }
     if (typeof claims.iat !== 'number' || !isWithinWindow(claims.iat, this.now(), this.options.toleranceSeconds)) {
       throw new WebhookVerificationError('iat is missing or outside the tolerance window');

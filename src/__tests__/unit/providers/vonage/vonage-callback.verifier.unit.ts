@@ -60,17 +60,21 @@ describe('CallbackVerifier (unit)', () => {
   });
 
   it('rejects a body that differs from the signed one by one byte', () => {
-    const token = signVonageCallback(BODY, SECRET, {iat: NOW_MS / 1000});
+    const token = signVonageCallback(BODY, SECRET, {iat: NOW_MS / 1000, applicationId: 'app-1'});
     expectRejected(BODY.replace('s1', 's2'), token, /payload_hash/);
   });
 
   it('rejects a stale iat and one from the future', () => {
-    expectRejected(BODY, signVonageCallback(BODY, SECRET, {iat: NOW_MS / 1000 - 301}), /iat/);
-    expectRejected(BODY, signVonageCallback(BODY, SECRET, {iat: NOW_MS / 1000 + 301}), /iat/);
+    expectRejected(BODY, signVonageCallback(BODY, SECRET, {iat: NOW_MS / 1000 - 301, applicationId: 'app-1'}), /iat/);
+    expectRejected(BODY, signVonageCallback(BODY, SECRET, {iat: NOW_MS / 1000 + 301, applicationId: 'app-1'}), /iat/);
   });
 
   it('rejects a callback for another application', () => {
-    expectRejected(BODY, signVonageCallback(BODY, SECRET, {iat: NOW_MS / 1000, applicationId: 'app-2'}), /another application/);
+    expectRejected(BODY, signVonageCallback(BODY, SECRET, {iat: NOW_MS / 1000, applicationId: 'app-2'}), /another one/);
+  });
+
+  it('rejects a signed callback that names no application (the secret may be shared with another one)', () => {
+    expectRejected(BODY, signVonageCallback(BODY, SECRET, {iat: NOW_MS / 1000}), /names no application/);
   });
 
   it('rejects an alg none token', () => {
