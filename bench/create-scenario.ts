@@ -7,18 +7,30 @@ import {LoadResult, loadFixed} from './load';
 const TICKS_PER_SECOND = 100;
 export const CREATE_CONNECTIONS = Number(process.env.BENCH_CREATE_CONNECTIONS ?? 16);
 
-/** A load run plus the CPU (user + system, all threads) the measured process spent per completed request. */
-export interface CpuLoadResult extends LoadResult {
-  cpuMsPerRequest: number;
-  /** TCP connections the emulator accepted during the run (only for runs that reach it). */
-  providerConnections?: number;
+export type CpuLoadResult = LoadResult & {cpuMsPerRequest: number};
+
+/** CPU time (user + system, all threads) of processes so far, in ms (Linux /proc). */
+export function cpuMs(pids: number[]): number {
+  let ticks = 0;
+  for (const pid of pids) {
+    try {
+      const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+      // Fields after the command name, which may itself hold spaces: utime and stime are the 12th and 13th.
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      // The process may be gone already.
+    }
+  }
+  return (ticks * 1000) / TICKS_PER_SECOND;
 }
 
-export function cpuMs(pid: number): number {
-  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-  // Fields after the command name, which may itself hold spaces: utime and stime are the 12th and 13th.
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND;
+/** A load run with the CPU the measured processes spent on it, per completed request. */
+export async function withCpu(pids: number[], run: () => Promise<LoadResult>): Promise<CpuLoadResult> {
+  const before = cpuMs(pids);
+  const result = await run();
+  const spent = cpuMs(pids) - before;
+  return {...result, cpuMsPerRequest: result.total > 0 ? Math.round((spent / result.total) * 100) / 100 : 0};
 }
 
 /**
@@ -39,15 +51,9 @@ export function countAcceptedConnections(port: number): {count(): number; stop()
 /** `POST /session` (or the bare server's equivalent) under load, with the CPU of `pid` and the emulator's connection count. */
 export async function loadCreate(url: string, bearer: string, pid: number, emulatorPort: number, durationSeconds: number): Promise<CpuLoadResult> {
   const connections = countAcceptedConnections(emulatorPort);
-  const cpuBefore = cpuMs(pid);
-  const result = await loadFixed(url, {
-    method: 'POST',
-    headers: {'content-type': 'application/json', authorization: bearer},
-    body: '{}',
-    connections: CREATE_CONNECTIONS,
-    durationSeconds,
-  });
-  const cpu = cpuMs(pid) - cpuBefore;
+  const result = await withCpu([pid], () =>
+    loadFixed(url, {method: 'POST', headers: {'content-type': 'application/json', authorization: bearer}, body: '{}', connections: CREATE_CONNECTIONS, durationSeconds}),
+  );
   connections.stop();
-  return {...result, cpuMsPerRequest: result.total > 0 ? Math.round((cpu / result.total) * 100) / 100 : 0, providerConnections: connections.count()};
+  return {...result, providerConnections: connections.count()};
 }
