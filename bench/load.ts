@@ -10,6 +10,10 @@ export interface LoadResult {
   total: number;
   errors: number;
   non2xx: number;
+  /** CPU (user + system, all threads) the measured process(es) spent per completed request, in ms. */
+  cpuMsPerRequest?: number;
+  /** TCP connections the Vonage emulator accepted during the run (create runs). */
+  providerConnections?: number;
 }
 
 export interface LoadOptions {

@@ -11,15 +11,23 @@ export interface RunningProcess {
   stop(): Promise<void>;
 }
 
+/** The request whose first 200 ends a cold start: `/health` by default, an authenticated read for `create`. */
+export interface ReadyProbe {
+  path: string;
+  headers?: Record<string, string>;
+}
+
 /**
  * The service as production runs it, from the compiled entry point. With `heapFile`, the bench's heap probe is
  * preloaded (see heap-probe.ts) and `liveHeapMiB` asks it for the heap left after a full collection.
  */
-export async function startService(env: Record<string, string>, port: number, heapFile?: string): Promise<RunningProcess> {
+export async function startService(env: Record<string, string>, port: number, heapFile?: string, ready: ReadyProbe = {path: '/health'}): Promise<RunningProcess> {
   const startedAt = process.hrtime.bigint();
   // The same V8 flags as `npm start` and the Docker image (see bench/README.md).
   const probe = heapFile ? ['--expose-gc', '-r', path.join(__dirname, 'heap-probe.js')] : [];
-  const child = spawn(process.execPath, ['--max-semi-space-size=32', ...probe, path.join(ROOT, 'dist/src/index.js')], {
+  // BENCH_SERVICE_NODE_ARGS: extra node flags for the service only, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`.
+  const extra = process.env.BENCH_SERVICE_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  const child = spawn(process.execPath, ['--max-semi-space-size=32', ...extra, ...probe, path.join(ROOT, 'dist/src/index.js')], {
     env: {...process.env, ...env, ...(heapFile ? {BENCH_HEAP_FILE: heapFile} : {})},
     stdio: ['ignore', 'ignore', 'pipe'],
   });
@@ -28,7 +36,7 @@ export async function startService(env: Record<string, string>, port: number, he
   const deadline = Date.now() + 30000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`service exited: ${stderr}`);
-    if (await fetch(`http://127.0.0.1:${port}/health`).then(r => r.ok, () => false)) break;
+    if (await fetch(`http://127.0.0.1:${port}${ready.path}`, {headers: ready.headers}).then(r => r.ok, () => false)) break;
     if (Date.now() > deadline) throw new Error(`service did not start: ${stderr}`);
     await new Promise(resolve => setTimeout(resolve, 20));
   }

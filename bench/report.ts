@@ -6,9 +6,16 @@ export interface Report {
   machine: string;
   connections: {token: number; webhook: number; listing: number; create: number};
   seconds: number;
+  /** Spawn to the first authenticated, database-backed 200 (to 1b4a948: the first /health 200). */
   coldStartMs: number;
-  scenarios: Partial<Record<'token' | 'tokenCluster2' | 'tokenSigningThread' | 'tokenLimit' | 'webhook' | 'webhookLimit' | 'attendees' | 'archives' | 'create', LoadResult>>;
+  idleSeconds?: number;
+  scenarios: Partial<
+    Record<'token' | 'tokenCluster2' | 'tokenSigningThread' | 'tokenLimit' | 'webhook' | 'webhookLimit' | 'attendees' | 'archives' | 'create' | 'createLimit', LoadResult>
+  >;
   memory: {
+    /** 3 s after the cold start, and after `idleSeconds` (V8's memory reducer has shrunk the start-up heap by then). */
+    idleMiB?: number;
+    idleSettledMiB?: number;
     afterWarmupMiB?: number;
     afterRunMiB?: number;
     afterSecondPassMiB?: number;
@@ -28,6 +35,7 @@ const TARGETS: Record<string, string> = {
   webhook: '≥ 60% of limit, p99 < 50 ms',
   attendees: 'p99 < 20 ms',
   archives: 'p99 < 20 ms',
+  create: '≥ 3× f7d12cb req/s',
 };
 
 function growth(before?: number, after?: number): string {
@@ -50,20 +58,26 @@ export function printReport(report: Report): void {
     ['webhook limit (bare)', s.webhookLimit, ''],
     ['attendees (10k rows)', s.attendees, ''],
     ['archives (10k rows)', s.archives, ''],
-    ['create (emulator)', s.create, ''],
+    ['create (emulator)', s.create, ratio(s.create, s.createLimit)],
+    ['create limit (bare)', s.createLimit, ''],
   ];
   // Every token row is held to the token target; the others by their first word.
   const key = (label: string) => label.split(' ')[0];
   const lines = [
     `Benchmark ${report.date} commit ${report.commit} — ${report.machine}, ${report.seconds} s per scenario; connections: ${JSON.stringify(report.connections)}`,
     '',
-    '| scenario | req/s | p50 ms | p99 ms | non-2xx | errors | vs limit | target |',
-    '|---|---:|---:|---:|---:|---:|---:|---|',
+    '| scenario | req/s | p50 ms | p99 ms | non-2xx | errors | CPU ms/req | vs limit | target |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---|',
     ...rows
       .filter(([, result]) => result)
-      .map(([label, r, versus]) => `| ${label} | ${r!.requestsPerSecond} | ${r!.p50Ms} | ${r!.p99Ms} | ${r!.non2xx} | ${r!.errors} | ${versus} | ${label.includes('limit') ? '' : (TARGETS[key(label)] ?? '')} |`),
+      .map(
+        ([label, r, versus]) =>
+          `| ${label} | ${r!.requestsPerSecond} | ${r!.p50Ms} | ${r!.p99Ms} | ${r!.non2xx} | ${r!.errors} | ${r!.cpuMsPerRequest ?? ''} | ${versus} | ${label.includes('limit') ? '' : (TARGETS[key(label)] ?? '')} |`,
+      ),
     '',
-    `cold start to first /health 200: ${report.coldStartMs} ms`,
+    `cold start to the first authenticated 200: ${report.coldStartMs} ms`,
+    `resident memory idle: ${report.memory.idleMiB} MiB 3 s after start, ${report.memory.idleSettledMiB} MiB after ${report.idleSeconds} s`,
+    `provider connections opened during the create runs: ${s.create?.providerConnections} (service), ${s.createLimit?.providerConnections} (bare limit)`,
     `resident memory: ${report.memory.afterWarmupMiB} MiB after warm-up, ${report.memory.afterRunMiB} MiB after the run, ${report.memory.afterSecondPassMiB} and ${report.memory.afterThirdPassMiB} MiB after the same load twice more (${growth(report.memory.afterRunMiB, report.memory.afterThirdPassMiB)} since the end of the run); WORKERS=2 total ${report.memory.cluster2MiB} MiB; TOKEN_SIGNING_THREADS=1 ${report.memory.signingThreadMiB} MiB`,
   ];
   const m = report.memory;

@@ -8,6 +8,7 @@ import {VonageVideoEmulator} from '../src/emulator';
 import {ALL_PERMISSIONS} from '../src/auth/permissions';
 import {freePort} from '../src/local/embedded-database';
 import {BENCH_DATABASE, benchQuery, resetBenchDatabase, seedListings} from './bench-db';
+import {CREATE_CONNECTIONS, loadCreate, withCpu} from './create-scenario';
 import {loadCallbacks, LoadResult, loadFixed} from './load';
 import {childPids, liveHeapMiB, residentMiB, RunningProcess, startBare, startService} from './processes';
 import {printReport, Report} from './report';
@@ -26,6 +27,10 @@ const WEBHOOK_CONNECTIONS = Number(process.env.BENCH_WEBHOOK_CONNECTIONS ?? 16);
 const LISTING_CONNECTIONS = Number(process.env.BENCH_LISTING_CONNECTIONS ?? 4);
 /** Turns of service and bare limit for callbacks (see the loop). */
 const WEBHOOK_ROUNDS = Number(process.env.BENCH_WEBHOOK_ROUNDS ?? 2);
+/** Turns of service and bare limit for meeting creation. */
+const CREATE_ROUNDS = Number(process.env.BENCH_CREATE_ROUNDS ?? 2);
+/** Idle time before the second idle memory reading: V8's memory reducer shrinks the start-up heap after a while. */
+const IDLE_SECONDS = Number(process.env.BENCH_IDLE_SECONDS ?? 30);
 
 async function main(): Promise<void> {
   await resetBenchDatabase();
@@ -36,6 +41,7 @@ async function main(): Promise<void> {
   const signatureSecret = randomBytes(32).toString('hex');
   const emulator = new VonageVideoEmulator({applicationId, applicationPublicKeyPem: createPublicKey(privateKeyPem).export({type: 'spki', format: 'pem'}).toString()});
   const emulatorUrl = await emulator.start();
+  const emulatorPort = Number(new URL(emulatorUrl).port);
   const bearer = `Bearer ${jwt.sign({id: 'bench-user', permissions: ALL_PERMISSIONS}, jwtSecret, {algorithm: 'HS256', expiresIn: 3600})}`;
   const port = await freePort();
   const serviceEnv = (workers: number, signingThreads = 0): Record<string, string> => ({
@@ -60,12 +66,19 @@ async function main(): Promise<void> {
   });
   const api = `http://127.0.0.1:${port}`;
   const json = {'content-type': 'application/json', authorization: bearer};
-  const report: Report = {date: new Date().toISOString(), commit: gitCommit(), machine: machine(), connections: {token: CONNECTIONS, webhook: WEBHOOK_CONNECTIONS, listing: LISTING_CONNECTIONS, create: 16}, seconds: SECONDS, scenarios: {}, memory: {}, coldStartMs: 0};
+  const report: Report = {date: new Date().toISOString(), commit: gitCommit(), machine: machine(), connections: {token: CONNECTIONS, webhook: WEBHOOK_CONNECTIONS, listing: LISTING_CONNECTIONS, create: CREATE_CONNECTIONS}, seconds: SECONDS, scenarios: {}, memory: {}, coldStartMs: 0};
 
   const heapFile = path.join(os.tmpdir(), `vcs-bench-heap-${process.pid}.jsonl`);
   fs.rmSync(heapFile, {force: true});
-  let service: RunningProcess = await startService(serviceEnv(1), port, heapFile);
+  // Cold start ends at the first authenticated, database-backed 200 (to 1b4a948: the first /health 200).
+  const authenticatedRead = {path: '/archives?limit=1', headers: {authorization: bearer}};
+  let service: RunningProcess = await startService(serviceEnv(1), port, heapFile, authenticatedRead);
   report.coldStartMs = Math.round(service.startupMs);
+  await sleep(3000);
+  report.memory.idleMiB = residentMiB([service.child.pid!]);
+  await sleep(Math.max(0, IDLE_SECONDS - 3) * 1000);
+  report.memory.idleSettledMiB = residentMiB([service.child.pid!]);
+  report.idleSeconds = IDLE_SECONDS;
   const meeting = async () => (await (await fetch(`${api}/session`, {method: 'POST', headers: json, body: '{}'})).json()) as {code: string; sessionId: string; id: number};
   const tokenMeeting = await meeting();
   const callbackMeeting = await meeting();
@@ -76,7 +89,8 @@ async function main(): Promise<void> {
   await loadFixed(tokenUrl, {method: 'POST', headers: json, body: '{}', connections: CONNECTIONS, durationSeconds: 3});
   report.memory.afterWarmupMiB = residentMiB([service.child.pid!]);
   report.memory.liveHeapAfterWarmupMiB = await liveHeapMiB(service, heapFile);
-  report.scenarios.token = await loadFixed(tokenUrl, {method: 'POST', headers: json, body: '{}', connections: CONNECTIONS, durationSeconds: SECONDS});
+  const servicePid = [service.child.pid!];
+  report.scenarios.token = await withCpu(servicePid, () => loadFixed(tokenUrl, {method: 'POST', headers: json, body: '{}', connections: CONNECTIONS, durationSeconds: SECONDS}));
   // The service and its bare limit take turns, each on a fresh meeting, so that drift on a shared host (the rates
   // moved by a fifth from run to run here) hits both alike; the service idles while the bare server runs.
   const barePort = await freePort();
@@ -85,7 +99,7 @@ async function main(): Promise<void> {
   const checks: Array<NonNullable<Report['webhookCheck']>> = [];
   for (let round = 0; round < WEBHOOK_ROUNDS; round++) {
     const serviceMeeting = round === 0 ? callbackMeeting : await meeting();
-    const run = await loadCallbacks(api, serviceMeeting.sessionId, signatureSecret, {connections: WEBHOOK_CONNECTIONS, amount: WEBHOOK_EVENTS});
+    const run = await withCpu(servicePid, () => loadCallbacks(api, serviceMeeting.sessionId, signatureSecret, {connections: WEBHOOK_CONNECTIONS, amount: WEBHOOK_EVENTS}));
     webhookRuns.push(run);
     checks.push((await checkCallbacks(serviceMeeting.sessionId, run))!);
     const limitMeeting = await meeting();
@@ -100,7 +114,11 @@ async function main(): Promise<void> {
       PG_DATABASE: BENCH_DATABASE.database,
       PG_SCHEMA: BENCH_DATABASE.schema,
     });
-    limitRuns.push(await loadCallbacks(`http://127.0.0.1:${barePort}`, limitMeeting.sessionId, signatureSecret, {connections: WEBHOOK_CONNECTIONS, amount: WEBHOOK_EVENTS}));
+    limitRuns.push(
+      await withCpu([bareWebhook.child.pid!], () =>
+        loadCallbacks(`http://127.0.0.1:${barePort}`, limitMeeting.sessionId, signatureSecret, {connections: WEBHOOK_CONNECTIONS, amount: WEBHOOK_EVENTS}),
+      ),
+    );
     await bareWebhook.stop();
   }
   report.scenarios.webhook = combineRuns(webhookRuns);
@@ -116,10 +134,38 @@ async function main(): Promise<void> {
   // without them the first seconds measure the heap growing back (p99 16–20 ms here instead of 8–10).
   const attendeesUrl = `${api}/session/${listingMeeting.code}/attendees?limit=100`;
   await loadFixed(attendeesUrl, {method: 'GET', headers: json, connections: LISTING_CONNECTIONS, durationSeconds: 3});
-  report.scenarios.attendees = await loadFixed(attendeesUrl, {method: 'GET', headers: json, connections: LISTING_CONNECTIONS, durationSeconds: SECONDS});
+  report.scenarios.attendees = await withCpu(servicePid, () => loadFixed(attendeesUrl, {method: 'GET', headers: json, connections: LISTING_CONNECTIONS, durationSeconds: SECONDS}));
   await loadFixed(`${api}/archives?limit=50`, {method: 'GET', headers: json, connections: LISTING_CONNECTIONS, durationSeconds: 3});
-  report.scenarios.archives = await loadFixed(`${api}/archives?limit=50`, {method: 'GET', headers: json, connections: LISTING_CONNECTIONS, durationSeconds: SECONDS});
-  report.scenarios.create = await loadFixed(`${api}/session`, {method: 'POST', headers: json, body: '{}', connections: 16, durationSeconds: SECONDS});
+  report.scenarios.archives = await withCpu(servicePid, () =>
+    loadFixed(`${api}/archives?limit=50`, {method: 'GET', headers: json, connections: LISTING_CONNECTIONS, durationSeconds: SECONDS}),
+  );
+  // Meeting creation in turns with its bare limit, as callbacks are, each turn after a 3 s warm-up.
+  const bareCreate = await startBare('bare-create-server.js', {
+    PORT: String(barePort),
+    JWT_SECRET: jwtSecret,
+    APP_ID: applicationId,
+    PRIVATE_KEY: privateKeyPem,
+    VIDEO_HOST: emulatorUrl,
+    PG_HOST: BENCH_DATABASE.host,
+    PG_PORT: String(BENCH_DATABASE.port),
+    PG_USER: BENCH_DATABASE.user,
+    PG_DATABASE: BENCH_DATABASE.database,
+    PG_SCHEMA: BENCH_DATABASE.schema,
+  });
+  const createRuns: LoadResult[] = [];
+  const createLimitRuns: LoadResult[] = [];
+  for (let round = 0; round < CREATE_ROUNDS; round++) {
+    for (const [target, pid, runs] of [
+      [`${api}/session`, service.child.pid!, createRuns],
+      [`http://127.0.0.1:${barePort}/session`, bareCreate.child.pid!, createLimitRuns],
+    ] as const) {
+      await loadCreate(target, bearer, pid, emulatorPort, 3);
+      runs.push(await loadCreate(target, bearer, pid, emulatorPort, SECONDS));
+    }
+  }
+  await bareCreate.stop();
+  report.scenarios.create = combineRuns(createRuns);
+  report.scenarios.createLimit = combineRuns(createLimitRuns);
   report.memory.afterRunMiB = residentMiB([service.child.pid!]);
   report.memory.liveHeapAfterRunMiB = await liveHeapMiB(service, heapFile);
   // Flat memory: the same load twice more (callbacks for new meetings). RSS moves with the collector from pass to
@@ -132,7 +178,7 @@ async function main(): Promise<void> {
     await loadCallbacks(api, passMeeting.sessionId, signatureSecret, {connections: WEBHOOK_CONNECTIONS, amount: WEBHOOK_EVENTS});
     await loadFixed(`${api}/session/${listingMeeting.code}/attendees?limit=100`, {method: 'GET', headers: json, connections: LISTING_CONNECTIONS, durationSeconds: SECONDS});
     await loadFixed(`${api}/archives?limit=50`, {method: 'GET', headers: json, connections: LISTING_CONNECTIONS, durationSeconds: SECONDS});
-    await loadFixed(`${api}/session`, {method: 'POST', headers: json, body: '{}', connections: 16, durationSeconds: SECONDS});
+    await loadFixed(`${api}/session`, {method: 'POST', headers: json, body: '{}', connections: CREATE_CONNECTIONS, durationSeconds: SECONDS});
     repeatPasses.push(residentMiB([service.child.pid!]));
     repeatHeaps.push(await liveHeapMiB(service, heapFile));
   }
@@ -143,20 +189,25 @@ async function main(): Promise<void> {
 
   service = await startService(serviceEnv(2), port);
   await loadFixed(tokenUrl, {method: 'POST', headers: json, body: '{}', connections: CONNECTIONS, durationSeconds: 3});
-  report.scenarios.tokenCluster2 = await loadFixed(tokenUrl, {method: 'POST', headers: json, body: '{}', connections: CONNECTIONS, durationSeconds: SECONDS});
+  const clusterPids = [service.child.pid!, ...childPids(service.child.pid!)];
+  report.scenarios.tokenCluster2 = await withCpu(clusterPids, () => loadFixed(tokenUrl, {method: 'POST', headers: json, body: '{}', connections: CONNECTIONS, durationSeconds: SECONDS}));
   report.memory.cluster2MiB = residentMiB([service.child.pid!, ...childPids(service.child.pid!)]);
   await service.stop();
 
   service = await startService(serviceEnv(1, 1), port);
   await loadFixed(tokenUrl, {method: 'POST', headers: json, body: '{}', connections: CONNECTIONS, durationSeconds: 3});
-  report.scenarios.tokenSigningThread = await loadFixed(tokenUrl, {method: 'POST', headers: json, body: '{}', connections: CONNECTIONS, durationSeconds: SECONDS});
+  report.scenarios.tokenSigningThread = await withCpu([service.child.pid!], () =>
+    loadFixed(tokenUrl, {method: 'POST', headers: json, body: '{}', connections: CONNECTIONS, durationSeconds: SECONDS}),
+  );
   report.memory.signingThreadMiB = residentMiB([service.child.pid!]);
   await service.stop();
 
   const bareToken = await startBare('bare-token-server.js', {PORT: String(barePort), JWT_SECRET: jwtSecret, APP_ID: applicationId, PRIVATE_KEY: privateKeyPem});
   const bareUrl = `http://127.0.0.1:${barePort}/token`;
   await loadFixed(bareUrl, {method: 'POST', headers: json, body: '{}', connections: CONNECTIONS, durationSeconds: 3});
-  report.scenarios.tokenLimit = await loadFixed(bareUrl, {method: 'POST', headers: json, body: '{}', connections: CONNECTIONS, durationSeconds: SECONDS});
+  report.scenarios.tokenLimit = await withCpu([bareToken.child.pid!], () =>
+    loadFixed(bareUrl, {method: 'POST', headers: json, body: '{}', connections: CONNECTIONS, durationSeconds: SECONDS}),
+  );
   await bareToken.stop();
 
   await emulator.stop();
@@ -171,7 +222,11 @@ async function main(): Promise<void> {
 function combineRuns(runs: LoadResult[]): LoadResult {
   const total = runs.reduce((sum, r) => sum + r.total, 0);
   const seconds = runs.reduce((sum, r) => sum + (r.requestsPerSecond > 0 ? r.total / r.requestsPerSecond : 0), 0);
+  const measured = runs.every(r => r.cpuMsPerRequest !== undefined);
+  const cpuMs = runs.reduce((sum, r) => sum + (r.cpuMsPerRequest ?? 0) * r.total, 0);
   return {
+    ...(measured && total > 0 ? {cpuMsPerRequest: Math.round((cpuMs / total) * 100) / 100} : {}),
+    ...(runs.some(r => r.providerConnections !== undefined) ? {providerConnections: runs.reduce((sum, r) => sum + (r.providerConnections ?? 0), 0)} : {}),
     requestsPerSecond: seconds > 0 ? Math.round(total / seconds) : 0,
     p50Ms: Math.max(...runs.map(r => r.p50Ms)),
     p99Ms: Math.max(...runs.map(r => r.p99Ms)),
@@ -191,6 +246,10 @@ async function checkCallbacks(sessionId: string, result: LoadResult): Promise<Re
   );
   const accepted = result.total - result.non2xx;
   return {accepted, stored: events.n, attendees: rows.attendees, stillPresent: rows.present, exactlyOnce: events.n === accepted && result.errors === 0};
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise(resolve => setTimeout(resolve, ms));
 }
 
 function gitCommit(): string {

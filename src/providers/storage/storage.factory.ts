@@ -1,6 +1,4 @@
 import type {OutboundGuard} from '../../outbound/outbound-guard';
-import {AzureBlobArchiveStorage} from './azure/azure-blob.storage';
-import {S3ArchiveStorage} from './s3/s3.storage';
 import type {ArchiveStorage, StorageTargetConfig} from './types';
 
 export interface ArchiveStorageOptions {
@@ -8,7 +6,18 @@ export interface ArchiveStorageOptions {
   outbound?: OutboundGuard;
 }
 
-/** One adapter per storage type; the type is checked when the target is parsed. */
+/**
+ * One adapter per storage type; the type is checked when the target is parsed.
+ *
+ * Each SDK is loaded on first use, not at start: the Azure and AWS SDKs took about 210–240 ms of a cold start here
+ * and stayed resident in every process, while only archive downloads and target checks need one of them (and a
+ * deployment only ever one). The first such call pays the load once.
+ */
 export function createArchiveStorage(config: StorageTargetConfig, options: ArchiveStorageOptions = {}): ArchiveStorage {
-  return config.type === 's3' ? new S3ArchiveStorage(config, options) : new AzureBlobArchiveStorage(config, options);
+  if (config.type === 's3') {
+    const {S3ArchiveStorage} = require('./s3/s3.storage') as typeof import('./s3/s3.storage');
+    return new S3ArchiveStorage(config, options);
+  }
+  const {AzureBlobArchiveStorage} = require('./azure/azure-blob.storage') as typeof import('./azure/azure-blob.storage');
+  return new AzureBlobArchiveStorage(config, options);
 }

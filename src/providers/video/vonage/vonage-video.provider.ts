@@ -1,4 +1,3 @@
-import {Auth} from '@vonage/auth';
 import {Video} from '@vonage/video';
 import type {
   ArchivePage,
@@ -20,6 +19,7 @@ import {assertConnectionDataFits, MAX_ATTENDEE_ID_CHARS, MAX_JOIN_DATA_CHARS} fr
 import {ClientTokenOptions, VonageClientTokenSigner} from './vonage-client-token';
 import {VonageCallbackVerifier} from './vonage-callback.verifier';
 import {vonageArchiveObjectKey} from './vonage-object-key';
+import {VonageRestAuth} from './vonage-rest-auth';
 import {VonageStorageTargetClient} from './vonage-storage-target.client';
 import {VonageWebhooks} from './vonage-webhooks';
 import {
@@ -77,9 +77,9 @@ export class VonageVideoProvider implements VideoProvider {
   constructor(private readonly options: VonageProviderOptions) {
     validateVonageOptions(options);
     this.applicationId = options.applicationId;
-    // The SDK mints the REST JWT per request and owns host + timeout; calls it lacks
-    // go through its own request methods so that stays in one place.
-    this.video = new Video(new Auth({applicationId: options.applicationId, privateKey: options.privateKeyPem}), {
+    // The SDK owns host + timeout (calls it lacks go through its own request methods so that stays in one place);
+    // the REST JWT comes from a key parsed once (VonageRestAuth).
+    this.video = new Video(new VonageRestAuth(options.applicationId, options.privateKeyPem), {
       videoHost: options.videoHost,
       timeout: options.timeoutMs,
     });
