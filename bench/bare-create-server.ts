@@ -60,7 +60,7 @@ async function create(actor: string): Promise<string> {
   const meetingLink = randomBytes(12).toString('base64url');
   const {rows} = await pool.query({
     name: 'bare-create',
-    text: `INSERT INTO video_session_details (session_id, meeting_link, created_by, modified_by) VALUES ($1, $2, $3, $3)
+    text: `INSERT INTO video_session_details (provider, session_id, meeting_link, created_by, modified_by) VALUES ('vonage', $1, $2, $3, $3)
            RETURNING id, created_on`,
     values: [sessionId, meetingLink, actor],
   });

@@ -1,9 +1,10 @@
 import {authenticate} from '@loopback/authentication';
 import {authorize} from '@loopback/authorization';
-import {inject, service} from '@loopback/core';
+import {BindingScope, inject, injectable, service} from '@loopback/core';
 import {get, param, patch, post, requestBody} from '@loopback/rest';
 import {SecurityBindings, UserProfile} from '@loopback/security';
 import {toCaller} from '../auth/caller';
+import {fastLane} from '../http/fast-lane/fast-lane.decorator';
 import {Permission} from '../auth/permissions';
 import {MeetingEndService} from '../services/meetings/meeting-end.service';
 import {CreateMeetingInput, EditMeetingInput, MeetingService} from '../services/meetings/meeting.service';
@@ -17,27 +18,30 @@ const READ_PERMISSIONS = [
   Permission.GetMeetingAttendees,
 ];
 
+/** A singleton, so the fast lane can serve meeting creation: the caller is injected per call. */
 @authenticate('bearer')
+@injectable({scope: BindingScope.SINGLETON})
 export class MeetingController {
   constructor(
     @service(MeetingService) private readonly meetings: MeetingService,
     @service(MeetingEndService) private readonly meetingEnd: MeetingEndService,
-    @inject(SecurityBindings.USER) private readonly user: UserProfile,
   ) {}
 
   @authorize({scopes: [Permission.CreateMeetingSession]})
+  @fastLane()
   @post('/session', {responses: {'200': {description: 'The new meeting; `code` is its link id', ...jsonContent(MEETING_SCHEMA)}}})
   async create(
     @requestBody({required: false, ...jsonContent(CREATE_MEETING_SCHEMA)}) body: CreateMeetingInput | undefined,
+    @inject(SecurityBindings.USER) user: UserProfile,
   ): Promise<object> {
-    const meeting = await this.meetings.create(body ?? {}, toCaller(this.user));
+    const meeting = await this.meetings.create(body ?? {}, toCaller(user));
     return {code: meeting.meetingLink, ...meeting.toJSON()};
   }
 
   @authorize({scopes: READ_PERMISSIONS})
   @get('/session/{meetingLinkId}', {responses: {'200': {description: 'The meeting', ...jsonContent(MEETING_SCHEMA)}}})
-  async findOne(@param.path.string('meetingLinkId') meetingLinkId: string): Promise<object> {
-    const meeting = await this.meetings.get(meetingLinkId, toCaller(this.user).tenantId);
+  async findOne(@param.path.string('meetingLinkId') meetingLinkId: string, @inject(SecurityBindings.USER) user: UserProfile): Promise<object> {
+    const meeting = await this.meetings.get(meetingLinkId, toCaller(user).tenantId);
     return {code: meeting.meetingLink, ...meeting.toJSON()};
   }
 
@@ -46,13 +50,14 @@ export class MeetingController {
   async edit(
     @param.path.string('meetingLinkId') meetingLinkId: string,
     @requestBody({required: false, ...jsonContent(EDIT_MEETING_SCHEMA)}) body: EditMeetingInput | undefined,
+    @inject(SecurityBindings.USER) user: UserProfile,
   ): Promise<void> {
-    await this.meetings.edit(meetingLinkId, body ?? {}, toCaller(this.user));
+    await this.meetings.edit(meetingLinkId, body ?? {}, toCaller(user));
   }
 
   @authorize({scopes: [Permission.StopMeeting]})
   @patch('/session/{meetingLinkId}/end', {responses: {'204': {description: 'Ended: participants disconnected, recording stopped'}}})
-  async end(@param.path.string('meetingLinkId') meetingLinkId: string): Promise<void> {
-    await this.meetingEnd.end(meetingLinkId, toCaller(this.user));
+  async end(@param.path.string('meetingLinkId') meetingLinkId: string, @inject(SecurityBindings.USER) user: UserProfile): Promise<void> {
+    await this.meetingEnd.end(meetingLinkId, toCaller(user));
   }
 }

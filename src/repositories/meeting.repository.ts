@@ -68,13 +68,28 @@ export class MeetingRepository extends DefaultCrudRepository<Meeting, number> {
     return row ? toMeeting(row) : null;
   }
 
-  /** Inserts the meeting and its `meeting.created` event in the caller's transaction. */
-  async insert(tx: Transaction, meeting: NewMeeting): Promise<Meeting> {
-    const result = await tx.client.query(
-      `INSERT INTO video_session_details (meeting_link, provider, session_id, provider_session_name, is_scheduled, schedule_time,
-              enable_archiving, e2ee, ext_id, ext_metadata, created_by, modified_by, tenant_id)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING *`,
-      [
+  /**
+   * Inserts the meeting, its audit row (`after`: what the creator set, plus the id and creation time) and
+   * its `meeting.created` event in one statement: atomic without a transaction, and one round trip
+   * where BEGIN, three statements and COMMIT took five (creation at the top of the hour).
+   */
+  async insert(meeting: NewMeeting, auditAfter: object): Promise<Meeting> {
+    const result = await this.dataSource.pool.query({
+      name: 'vcs-create-meeting',
+      text: `WITH m AS (
+               INSERT INTO video_session_details (meeting_link, provider, session_id, provider_session_name, is_scheduled, schedule_time,
+                      enable_archiving, e2ee, ext_id, ext_metadata, created_by, modified_by, tenant_id)
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING *),
+             audit AS (
+               INSERT INTO audit_logs (actor, action, entity_type, entity_id, after)
+               SELECT m.created_by, 'meeting.create', 'meeting', m.meeting_link,
+                      $14::jsonb || jsonb_build_object('id', m.id, 'createdOn', m.created_on) FROM m),
+             event AS (
+               -- The row record_outbox_event writes; that function cannot see a row this statement inserts.
+               INSERT INTO outbox_events (type, meeting_id, meeting_link, tenant_id, actor, data, occurred_at)
+               SELECT 'meeting.created', m.id, m.meeting_link, m.tenant_id, m.created_by, jsonb_build_object('provider', m.provider), now() FROM m)
+           SELECT * FROM m`,
+      values: [
         meeting.meetingLink,
         meeting.provider,
         meeting.sessionId,
@@ -88,11 +103,10 @@ export class MeetingRepository extends DefaultCrudRepository<Meeting, number> {
         meeting.createdBy,
         meeting.modifiedBy,
         meeting.tenantId,
+        JSON.stringify(auditAfter),
       ],
-    );
-    const created = toMeeting(result.rows[0] as Record<string, unknown>);
-    await this.outbox.record(tx, {type: 'meeting.created', meetingId: created.id!, actor: meeting.createdBy ?? null, data: {provider: meeting.provider}});
-    return created;
+    });
+    return toMeeting(result.rows[0] as Record<string, unknown>);
   }
 
   /** Writes the edit and its `meeting.updated` event only while the meeting is open; false when it ended meanwhile. */

@@ -94,6 +94,10 @@ describe('Fast lane: join tokens and callbacks answered as the full LoopBack seq
     {name: 'an archive page', status: 200, send: c => c.get('/archives?limit=2&status=available').set(admin())},
     {name: 'an archive status that does not exist', status: 400, send: c => c.get('/archives?status=lost').set(admin())},
     {name: 'archives without a bearer token', status: 401, send: c => c.get('/archives')},
+    {name: 'a meeting with a field the schema does not know', status: 422, send: c => c.post('/session').set(admin()).send({colour: 'red'})},
+    {name: 'a meeting without a bearer token', status: 401, send: c => c.post('/session').send({})},
+    {name: 'a meeting without the permission', status: 403, send: c => c.post('/session').set(bearer(givenBearerToken({permissions: [Permission.EditMeeting]}))).send({})},
+    {name: 'a scheduled meeting without a time', status: 400, send: c => c.post('/session').set(admin()).send({isScheduled: true})},
     {name: 'a signed archive callback for an unknown session', status: 204, send: c => c.post('/webhooks/archive').set('Content-Type', 'application/json').set('Authorization', signed('{"sessionId":"nope","status":"started","id":"a"}')).send('{"sessionId":"nope","status":"started","id":"a"}')},
   ];
 
@@ -106,6 +110,17 @@ describe('Fast lane: join tokens and callbacks answered as the full LoopBack seq
       expect(viaLane).to.eql(viaLoopBack);
     });
   }
+
+  it('creates a meeting in the fast lane as LoopBack does: same status, headers and fields', async () => {
+    const viaLane = await lane.client.post('/session').set(admin()).send({extId: 'x', extMetadata: {a: 1}});
+    expect(tryHandle.returnValues).to.eql([true]);
+    const viaLoopBack = await full.client.post('/session').set(admin()).send({extId: 'x', extMetadata: {a: 1}});
+    expect(viaLane.status).to.equal(200);
+    expect(viaLane.status).to.equal(viaLoopBack.status);
+    expect(viaLane.headers['content-type']).to.equal(viaLoopBack.headers['content-type']);
+    expect(Object.keys(viaLane.body).sort()).to.eql(Object.keys(viaLoopBack.body).sort());
+    expect(viaLane.body).to.containEql({extId: 'x', extMetadata: {a: 1}, provider: 'vonage', createdBy: viaLoopBack.body.createdBy});
+  });
 
   it('sends nosniff and no-store with join tokens and errors alike, in the lane as in LoopBack', async () => {
     for (const client of [lane.client, full.client]) {

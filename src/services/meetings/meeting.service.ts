@@ -156,12 +156,8 @@ export class MeetingService {
     let meetingLink = data.meetingLink;
     for (let attempt = 0; attempt <= RECORD_RETRY_DELAYS_MS.length; ) {
       try {
-        return await this.transactions.run(async tx => {
-          const meeting = await this.meetings.insert(tx, {...data, meetingLink});
-          const after = meeting.toJSON();
-          await this.audit.record({actor: data.createdBy ?? null, action: 'meeting.create', entityType: 'meeting', entityId: meeting.meetingLink, after}, tx);
-          return meeting;
-        });
+        const created = {...data, meetingLink};
+        return await this.meetings.insert(created, auditViewOf(created));
       } catch (error) {
         lastError = error;
         if (isUniqueViolation(error, 'video_session_details_meeting_link_key') && ++linkAttempts < LINK_ATTEMPTS) {
@@ -186,4 +182,10 @@ function checkExtMetadata(extMetadata: object | null | undefined): void {
   if (extMetadata !== null && extMetadata !== undefined && jsonDepth(extMetadata) > EXT_METADATA_MAX_DEPTH) {
     throw new ValidationError(`extMetadata may nest at most ${EXT_METADATA_MAX_DEPTH} levels deep`);
   }
+}
+
+/** What the audit row keeps of a new meeting: what its creator set, in the API's names. */
+function auditViewOf(meeting: NewMeeting): object {
+  const {providerSessionName: _sessionName, tenantId: _tenant, ...view} = meeting;
+  return {code: meeting.meetingLink, ...view};
 }

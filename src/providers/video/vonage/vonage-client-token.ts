@@ -27,15 +27,15 @@ const SIGN_OPTIONS: SignOptions = {algorithm: 'RS256', header: {typ: 'JWT', alg:
  */
 export class VonageClientTokenSigner {
   private readonly key: KeyObject;
-  private readonly pool?: JwtSigningPool;
+  private pool?: JwtSigningPool;
+  private closed = false;
 
   constructor(
     private readonly applicationId: string,
-    privateKeyPem: string,
-    signingThreads = 0,
+    private readonly privateKeyPem: string,
+    private readonly signingThreads = 0,
   ) {
     this.key = createPrivateKey(privateKeyPem);
-    if (signingThreads > 0) this.pool = new JwtSigningPool({privateKeyPem, signOptions: SIGN_OPTIONS}, signingThreads);
   }
 
   /** @param nowMs clock used for `iat`, in milliseconds (tests pin it). */
@@ -45,13 +45,25 @@ export class VonageClientTokenSigner {
 
   /** The same token, signed on a worker thread when the signer has any (else on the event loop). */
   async signOffLoop(sessionId: string, options: ClientTokenOptions, nowMs = Date.now()): Promise<string> {
-    if (!this.pool) return this.sign(sessionId, options, nowMs);
-    return this.pool.sign(this.claims(sessionId, options, nowMs));
+    const pool = this.threads();
+    if (!pool) return this.sign(sessionId, options, nowMs);
+    return pool.sign(this.claims(sessionId, options, nowMs));
   }
 
   /** Stops the signing threads, if any. */
   async close(): Promise<void> {
+    this.closed = true;
     await this.pool?.close();
+  }
+
+  /**
+   * The threads start with the first token, not with the process: a replica that issues none (or not yet)
+   * keeps their memory (about 15 MB each) and its cold start free of them.
+   */
+  private threads(): JwtSigningPool | undefined {
+    if (this.signingThreads === 0 || this.closed) return this.pool;
+    this.pool ??= new JwtSigningPool({privateKeyPem: this.privateKeyPem, signOptions: SIGN_OPTIONS}, this.signingThreads);
+    return this.pool;
   }
 
   private claims(sessionId: string, options: ClientTokenOptions, nowMs: number): Record<string, unknown> {

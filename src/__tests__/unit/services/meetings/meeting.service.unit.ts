@@ -19,7 +19,7 @@ describe('MeetingService (unit)', () => {
     meetings = createStubInstance(MeetingRepository);
     audit = createStubInstance(AuditLogRepository);
     provider = givenStubProvider();
-    meetings.stubs.insert.callsFake(async (_tx, data) => new Meeting({id: 1, ...(data as Partial<Meeting>)}));
+    meetings.stubs.insert.callsFake(async data => new Meeting({id: 1, ...(data as Partial<Meeting>)}));
     service = new MeetingService(meetings, audit, givenProviders(provider), givenTransactions(), {now: () => NOW}, createLogger('silent'));
   });
 
@@ -47,7 +47,7 @@ describe('MeetingService (unit)', () => {
     meetings.stubs.insert.onFirstCall().rejects(collision);
     const meeting = await service.create({}, {id: 'u', tenantId: null});
     expect(meetings.stubs.insert.callCount).to.equal(2);
-    expect(meetings.stubs.insert.firstCall.args[1].meetingLink).to.not.equal(meeting.meetingLink);
+    expect(meetings.stubs.insert.firstCall.args[0].meetingLink).to.not.equal(meeting.meetingLink);
   });
 
   it('retries a failing database, then reports it unavailable', async function () {
