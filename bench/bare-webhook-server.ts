@@ -12,7 +12,7 @@ import {OutboxRepository} from '../src/repositories/outbox.repository';
  * payload hash, then runs the service's own SQL: the one call that claims the
  * callback, locks the attendee, records the connection fact and rebuilds presence. The meeting id is given, as
  * the service finds it in its session cache after the first callback.
- * Env: PORT, SIGNATURE_SECRET, MEETING_ID, PG_* (connection), PG_SCHEMA.
+ * Env: PORT, SIGNATURE_SECRET, APP_ID, MEETING_ID, PG_* (connection), PG_SCHEMA.
  */
 const pool = new Pool({
   host: process.env.PG_HOST,
@@ -24,7 +24,7 @@ const pool = new Pool({
 });
 const dataSource = {pool} as unknown as PgDataSource;
 const attendees = new AttendeeRepository(dataSource, new OutboxRepository(dataSource));
-const verifier = new VonageCallbackVerifier({secrets: [process.env.SIGNATURE_SECRET!], toleranceSeconds: 300, allowUnsigned: false});
+const verifier = new VonageCallbackVerifier({secrets: [process.env.SIGNATURE_SECRET!], applicationId: process.env.APP_ID, toleranceSeconds: 300, allowUnsigned: false});
 const meetingId = Number(process.env.MEETING_ID);
 
 http

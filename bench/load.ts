@@ -54,7 +54,13 @@ export async function loadFixed(url: string, options: LoadOptions & {method: str
  * `connectionDestroyed` of connection k, each for its own attendee. Every event is
  * sent once, so the database must hold exactly as many events as were accepted.
  */
-export async function loadCallbacks(url: string, sessionId: string, secret: string, options: LoadOptions & {amount: number}): Promise<LoadResult> {
+export async function loadCallbacks(
+  url: string,
+  sessionId: string,
+  signer: {secret: string; applicationId: string},
+  options: LoadOptions & {amount: number},
+): Promise<LoadResult> {
+  const {secret, applicationId} = signer;
   const key: KeyObject = createSecretKey(Buffer.from(secret, 'utf8'));
   let sequence = 0;
   const base = Date.now();
@@ -83,7 +89,7 @@ export async function loadCallbacks(url: string, sessionId: string, secret: stri
             ...(created ? {} : {reason: 'clientDisconnected'}),
           });
           const signature = jwt.sign(
-            {iat: Math.floor(Date.now() / 1000), jti: `${k}-${n}`, iss: 'Vonage', payload_hash: createHash('sha256').update(body).digest('hex')},
+            {iat: Math.floor(Date.now() / 1000), jti: `${k}-${n}`, iss: 'Vonage', payload_hash: createHash('sha256').update(body).digest('hex'), application_id: applicationId},
             key,
             {algorithm: 'HS256'},
           );

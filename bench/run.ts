@@ -99,7 +99,7 @@ async function main(): Promise<void> {
   const checks: Array<NonNullable<Report['webhookCheck']>> = [];
   for (let round = 0; round < WEBHOOK_ROUNDS; round++) {
     const serviceMeeting = round === 0 ? callbackMeeting : await meeting();
-    const run = await withCpu(servicePid, () => loadCallbacks(api, serviceMeeting.sessionId, signatureSecret, {connections: WEBHOOK_CONNECTIONS, amount: WEBHOOK_EVENTS}));
+    const run = await withCpu(servicePid, () => loadCallbacks(api, serviceMeeting.sessionId, {secret: signatureSecret, applicationId}, {connections: WEBHOOK_CONNECTIONS, amount: WEBHOOK_EVENTS}));
     webhookRuns.push(run);
     checks.push((await checkCallbacks(serviceMeeting.sessionId, run))!);
     const limitMeeting = await meeting();
@@ -107,6 +107,7 @@ async function main(): Promise<void> {
     const bareWebhook = await startBare('bare-webhook-server.js', {
       PORT: String(barePort),
       SIGNATURE_SECRET: signatureSecret,
+      APP_ID: applicationId,
       MEETING_ID: limitRow.id,
       PG_HOST: BENCH_DATABASE.host,
       PG_PORT: String(BENCH_DATABASE.port),
@@ -116,7 +117,7 @@ async function main(): Promise<void> {
     });
     limitRuns.push(
       await withCpu([bareWebhook.child.pid!], () =>
-        loadCallbacks(`http://127.0.0.1:${barePort}`, limitMeeting.sessionId, signatureSecret, {connections: WEBHOOK_CONNECTIONS, amount: WEBHOOK_EVENTS}),
+        loadCallbacks(`http://127.0.0.1:${barePort}`, limitMeeting.sessionId, {secret: signatureSecret, applicationId}, {connections: WEBHOOK_CONNECTIONS, amount: WEBHOOK_EVENTS}),
       ),
     );
     await bareWebhook.stop();
@@ -175,7 +176,7 @@ async function main(): Promise<void> {
   for (let pass = 0; pass < 2; pass++) {
     const passMeeting = await meeting();
     await loadFixed(tokenUrl, {method: 'POST', headers: json, body: '{}', connections: CONNECTIONS, durationSeconds: SECONDS});
-    await loadCallbacks(api, passMeeting.sessionId, signatureSecret, {connections: WEBHOOK_CONNECTIONS, amount: WEBHOOK_EVENTS});
+    await loadCallbacks(api, passMeeting.sessionId, {secret: signatureSecret, applicationId}, {connections: WEBHOOK_CONNECTIONS, amount: WEBHOOK_EVENTS});
     await loadFixed(`${api}/session/${listingMeeting.code}/attendees?limit=100`, {method: 'GET', headers: json, connections: LISTING_CONNECTIONS, durationSeconds: SECONDS});
     await loadFixed(`${api}/archives?limit=50`, {method: 'GET', headers: json, connections: LISTING_CONNECTIONS, durationSeconds: SECONDS});
     await loadFixed(`${api}/session`, {method: 'POST', headers: json, body: '{}', connections: CREATE_CONNECTIONS, durationSeconds: SECONDS});
@@ -245,7 +246,9 @@ async function checkCallbacks(sessionId: string, result: LoadResult): Promise<Re
     [sessionId],
   );
   const accepted = result.total - result.non2xx;
-  return {accepted, stored: events.n, attendees: rows.attendees, stillPresent: rows.present, exactlyOnce: events.n === accepted && result.errors === 0};
+  // Every callback must be accepted and stored once: a run answered 401 stores nothing and proves nothing.
+  const exactlyOnce = result.non2xx === 0 && result.errors === 0 && accepted > 0 && events.n === accepted;
+  return {accepted, stored: events.n, attendees: rows.attendees, stillPresent: rows.present, exactlyOnce};
 }
 
 function sleep(ms: number): Promise<void> {
