@@ -19,7 +19,11 @@ http
       try {
         const header = request.headers.authorization ?? '';
         const caller = jwt.verify(header.slice(7), bearerKey, {algorithms: ['HS256']}) as {id: string};
-        const token = signer.sign('bench-session', {role: 'publisher', expiresAt: new Date(Date.now() + 86400_000), connectionData: `vcs1:{"a":"${caller.id}"}`});
+        const token = signer.sign('bench-session', {
+          role: 'publisher',
+          expiresAt: new Date(Date.now() + 86400_000),
+          connectionData: `vcs1:{"a":"${caller.id}"}`,
+        });
         const body = JSON.stringify({sessionId: 'bench-session', token, applicationId: process.env.APP_ID});
         response.writeHead(200, {'Content-Type': 'application/json'}).end(body);
       } catch {

@@ -24,7 +24,12 @@ const pool = new Pool({
 });
 const dataSource = {pool} as unknown as PgDataSource;
 const attendees = new AttendeeRepository(dataSource, new OutboxRepository(dataSource));
-const verifier = new VonageCallbackVerifier({secrets: [process.env.SIGNATURE_SECRET!], applicationId: process.env.APP_ID, toleranceSeconds: 300, allowUnsigned: false});
+const verifier = new VonageCallbackVerifier({
+  secrets: [process.env.SIGNATURE_SECRET!],
+  applicationId: process.env.APP_ID,
+  toleranceSeconds: 300,
+  allowUnsigned: false,
+});
 const meetingId = Number(process.env.MEETING_ID);
 
 http

@@ -37,7 +37,9 @@ export async function benchQuery<T = Record<string, unknown>>(sql: string, param
 
 /** 10,000 attendees and 10,000 archives on one meeting, written in bulk. */
 export async function seedListings(meetingLink: string, rows: number): Promise<void> {
-  const [meeting] = await benchQuery<{id: string; session_id: string}>('SELECT id, session_id FROM video_session_details WHERE meeting_link = $1', [meetingLink]);
+  const [meeting] = await benchQuery<{id: string; session_id: string}>('SELECT id, session_id FROM video_session_details WHERE meeting_link = $1', [
+    meetingLink,
+  ]);
   await benchQuery(
     `INSERT INTO session_attendees (session_detail_id, attendee, connection_ids, is_present, joined_at, left_at)
      SELECT $1, 'seed-' || g, ARRAY['conn-' || g], g % 2 = 0, now() - (g || ' seconds')::interval,

@@ -24,7 +24,10 @@ async function main(): Promise<void> {
   const privateKeyPem = keys.privateKey.export({type: 'pkcs8', format: 'pem'}).toString();
   const applicationId = randomUUID();
   const jwtSecret = randomBytes(32).toString('hex');
-  const emulator = new VonageVideoEmulator({applicationId, applicationPublicKeyPem: createPublicKey(privateKeyPem).export({type: 'spki', format: 'pem'}).toString()});
+  const emulator = new VonageVideoEmulator({
+    applicationId,
+    applicationPublicKeyPem: createPublicKey(privateKeyPem).export({type: 'spki', format: 'pem'}).toString(),
+  });
   const emulatorUrl = await emulator.start();
   const emulatorPort = Number(new URL(emulatorUrl).port);
   const bearer = `Bearer ${jwt.sign({id: 'bench-user', permissions: ALL_PERMISSIONS}, jwtSecret, {algorithm: 'HS256', expiresIn: 3600})}`;

@@ -52,7 +52,13 @@ export function countAcceptedConnections(port: number): {count(): number; stop()
 export async function loadCreate(url: string, bearer: string, pid: number, emulatorPort: number, durationSeconds: number): Promise<CpuLoadResult> {
   const connections = countAcceptedConnections(emulatorPort);
   const result = await withCpu([pid], () =>
-    loadFixed(url, {method: 'POST', headers: {'content-type': 'application/json', authorization: bearer}, body: '{}', connections: CREATE_CONNECTIONS, durationSeconds}),
+    loadFixed(url, {
+      method: 'POST',
+      headers: {'content-type': 'application/json', authorization: bearer},
+      body: '{}',
+      connections: CREATE_CONNECTIONS,
+      durationSeconds,
+    }),
   );
   connections.stop();
   return {...result, providerConnections: connections.count()};

@@ -89,7 +89,13 @@ export async function loadCallbacks(
             ...(created ? {} : {reason: 'clientDisconnected'}),
           });
           const signature = jwt.sign(
-            {iat: Math.floor(Date.now() / 1000), jti: `${k}-${n}`, iss: 'Vonage', payload_hash: createHash('sha256').update(body).digest('hex'), application_id: applicationId},
+            {
+              iat: Math.floor(Date.now() / 1000),
+              jti: `${k}-${n}`,
+              iss: 'Vonage',
+              payload_hash: createHash('sha256').update(body).digest('hex'),
+              application_id: applicationId,
+            },
             key,
             {algorithm: 'HS256'},
           );

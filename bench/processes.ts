@@ -21,7 +21,12 @@ export interface ReadyProbe {
  * The service as production runs it, from the compiled entry point. With `heapFile`, the bench's heap probe is
  * preloaded (see heap-probe.ts) and `liveHeapMiB` asks it for the heap left after a full collection.
  */
-export async function startService(env: Record<string, string>, port: number, heapFile?: string, ready: ReadyProbe = {path: '/health'}): Promise<RunningProcess> {
+export async function startService(
+  env: Record<string, string>,
+  port: number,
+  heapFile?: string,
+  ready: ReadyProbe = {path: '/health'},
+): Promise<RunningProcess> {
   const startedAt = process.hrtime.bigint();
   // The same V8 flags as `npm start` and the Docker image (see bench/README.md).
   const probe = heapFile ? ['--expose-gc', '-r', path.join(__dirname, 'heap-probe.js')] : [];
@@ -36,7 +41,13 @@ export async function startService(env: Record<string, string>, port: number, he
   const deadline = Date.now() + 30000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`service exited: ${stderr}`);
-    if (await fetch(`http://127.0.0.1:${port}${ready.path}`, {headers: ready.headers}).then(r => r.ok, () => false)) break;
+    if (
+      await fetch(`http://127.0.0.1:${port}${ready.path}`, {headers: ready.headers}).then(
+        r => r.ok,
+        () => false,
+      )
+    )
+      break;
     if (Date.now() > deadline) throw new Error(`service did not start: ${stderr}`);
     await new Promise(resolve => setTimeout(resolve, 20));
   }
@@ -85,12 +96,7 @@ export function residentMiB(pids: number[]): number {
 /** Direct children of a process (cluster workers). */
 export function childPids(pid: number): number[] {
   try {
-    return fs
-      .readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8')
-      .trim()
-      .split(/\s+/)
-      .filter(Boolean)
-      .map(Number);
+    return fs.readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
   } catch {
     return [];
   }

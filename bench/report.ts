@@ -10,7 +10,10 @@ export interface Report {
   coldStartMs: number;
   idleSeconds?: number;
   scenarios: Partial<
-    Record<'token' | 'tokenCluster2' | 'tokenSigningThread' | 'tokenLimit' | 'webhook' | 'webhookLimit' | 'attendees' | 'archives' | 'create' | 'createLimit', LoadResult>
+    Record<
+      'token' | 'tokenCluster2' | 'tokenSigningThread' | 'tokenLimit' | 'webhook' | 'webhookLimit' | 'attendees' | 'archives' | 'create' | 'createLimit',
+      LoadResult
+    >
   >;
   memory: {
     /** 3 s after the cold start, and after `idleSeconds` (V8's memory reducer has shrunk the start-up heap by then). */
@@ -89,7 +92,9 @@ export function printReport(report: Report): void {
   }
   if (report.webhookCheck) {
     const c = report.webhookCheck;
-    lines.push(`callbacks: ${c.accepted} accepted, ${c.stored} stored, ${c.attendees} attendees (${c.stillPresent} present) — exactly once: ${c.exactlyOnce ? 'yes' : 'NO'}`);
+    lines.push(
+      `callbacks: ${c.accepted} accepted, ${c.stored} stored, ${c.attendees} attendees (${c.stillPresent} present) — exactly once: ${c.exactlyOnce ? 'yes' : 'NO'}`,
+    );
   }
   process.stdout.write(lines.join('\n') + '\n');
 }

@@ -39,7 +39,10 @@ async function main(): Promise<void> {
   const applicationId = randomUUID();
   const jwtSecret = randomBytes(32).toString('hex');
   const signatureSecret = randomBytes(32).toString('hex');
-  const emulator = new VonageVideoEmulator({applicationId, applicationPublicKeyPem: createPublicKey(privateKeyPem).export({type: 'spki', format: 'pem'}).toString()});
+  const emulator = new VonageVideoEmulator({
+    applicationId,
+    applicationPublicKeyPem: createPublicKey(privateKeyPem).export({type: 'spki', format: 'pem'}).toString(),
+  });
   const emulatorUrl = await emulator.start();
   const emulatorPort = Number(new URL(emulatorUrl).port);
   const bearer = `Bearer ${jwt.sign({id: 'bench-user', permissions: ALL_PERMISSIONS}, jwtSecret, {algorithm: 'HS256', expiresIn: 3600})}`;
@@ -66,7 +69,16 @@ async function main(): Promise<void> {
   });
   const api = `http://127.0.0.1:${port}`;
   const json = {'content-type': 'application/json', authorization: bearer};
-  const report: Report = {date: new Date().toISOString(), commit: gitCommit(), machine: machine(), connections: {token: CONNECTIONS, webhook: WEBHOOK_CONNECTIONS, listing: LISTING_CONNECTIONS, create: CREATE_CONNECTIONS}, seconds: SECONDS, scenarios: {}, memory: {}, coldStartMs: 0};
+  const report: Report = {
+    date: new Date().toISOString(),
+    commit: gitCommit(),
+    machine: machine(),
+    connections: {token: CONNECTIONS, webhook: WEBHOOK_CONNECTIONS, listing: LISTING_CONNECTIONS, create: CREATE_CONNECTIONS},
+    seconds: SECONDS,
+    scenarios: {},
+    memory: {},
+    coldStartMs: 0,
+  };
 
   const heapFile = path.join(os.tmpdir(), `vcs-bench-heap-${process.pid}.jsonl`);
   fs.rmSync(heapFile, {force: true});
@@ -79,7 +91,8 @@ async function main(): Promise<void> {
   await sleep(Math.max(0, IDLE_SECONDS - 3) * 1000);
   report.memory.idleSettledMiB = residentMiB([service.child.pid!]);
   report.idleSeconds = IDLE_SECONDS;
-  const meeting = async () => (await (await fetch(`${api}/session`, {method: 'POST', headers: json, body: '{}'})).json()) as {code: string; sessionId: string; id: number};
+  const meeting = async () =>
+    (await (await fetch(`${api}/session`, {method: 'POST', headers: json, body: '{}'})).json()) as {code: string; sessionId: string; id: number};
   const tokenMeeting = await meeting();
   const callbackMeeting = await meeting();
   const listingMeeting = await meeting();
@@ -90,7 +103,9 @@ async function main(): Promise<void> {
   report.memory.afterWarmupMiB = residentMiB([service.child.pid!]);
   report.memory.liveHeapAfterWarmupMiB = await liveHeapMiB(service, heapFile);
   const servicePid = [service.child.pid!];
-  report.scenarios.token = await withCpu(servicePid, () => loadFixed(tokenUrl, {method: 'POST', headers: json, body: '{}', connections: CONNECTIONS, durationSeconds: SECONDS}));
+  report.scenarios.token = await withCpu(servicePid, () =>
+    loadFixed(tokenUrl, {method: 'POST', headers: json, body: '{}', connections: CONNECTIONS, durationSeconds: SECONDS}),
+  );
   // The service and its bare limit take turns, each on a fresh meeting, so that drift on a shared host (the rates
   // moved by a fifth from run to run here) hits both alike; the service idles while the bare server runs.
   const barePort = await freePort();
@@ -99,7 +114,9 @@ async function main(): Promise<void> {
   const checks: Array<NonNullable<Report['webhookCheck']>> = [];
   for (let round = 0; round < WEBHOOK_ROUNDS; round++) {
     const serviceMeeting = round === 0 ? callbackMeeting : await meeting();
-    const run = await withCpu(servicePid, () => loadCallbacks(api, serviceMeeting.sessionId, {secret: signatureSecret, applicationId}, {connections: WEBHOOK_CONNECTIONS, amount: WEBHOOK_EVENTS}));
+    const run = await withCpu(servicePid, () =>
+      loadCallbacks(api, serviceMeeting.sessionId, {secret: signatureSecret, applicationId}, {connections: WEBHOOK_CONNECTIONS, amount: WEBHOOK_EVENTS}),
+    );
     webhookRuns.push(run);
     checks.push((await checkCallbacks(serviceMeeting.sessionId, run))!);
     const limitMeeting = await meeting();
@@ -117,7 +134,12 @@ async function main(): Promise<void> {
     });
     limitRuns.push(
       await withCpu([bareWebhook.child.pid!], () =>
-        loadCallbacks(`http://127.0.0.1:${barePort}`, limitMeeting.sessionId, {secret: signatureSecret, applicationId}, {connections: WEBHOOK_CONNECTIONS, amount: WEBHOOK_EVENTS}),
+        loadCallbacks(
+          `http://127.0.0.1:${barePort}`,
+          limitMeeting.sessionId,
+          {secret: signatureSecret, applicationId},
+          {connections: WEBHOOK_CONNECTIONS, amount: WEBHOOK_EVENTS},
+        ),
       ),
     );
     await bareWebhook.stop();
@@ -135,7 +157,9 @@ async function main(): Promise<void> {
   // without them the first seconds measure the heap growing back (p99 16–20 ms here instead of 8–10).
   const attendeesUrl = `${api}/session/${listingMeeting.code}/attendees?limit=100`;
   await loadFixed(attendeesUrl, {method: 'GET', headers: json, connections: LISTING_CONNECTIONS, durationSeconds: 3});
-  report.scenarios.attendees = await withCpu(servicePid, () => loadFixed(attendeesUrl, {method: 'GET', headers: json, connections: LISTING_CONNECTIONS, durationSeconds: SECONDS}));
+  report.scenarios.attendees = await withCpu(servicePid, () =>
+    loadFixed(attendeesUrl, {method: 'GET', headers: json, connections: LISTING_CONNECTIONS, durationSeconds: SECONDS}),
+  );
   await loadFixed(`${api}/archives?limit=50`, {method: 'GET', headers: json, connections: LISTING_CONNECTIONS, durationSeconds: 3});
   report.scenarios.archives = await withCpu(servicePid, () =>
     loadFixed(`${api}/archives?limit=50`, {method: 'GET', headers: json, connections: LISTING_CONNECTIONS, durationSeconds: SECONDS}),
@@ -177,7 +201,12 @@ async function main(): Promise<void> {
     const passMeeting = await meeting();
     await loadFixed(tokenUrl, {method: 'POST', headers: json, body: '{}', connections: CONNECTIONS, durationSeconds: SECONDS});
     await loadCallbacks(api, passMeeting.sessionId, {secret: signatureSecret, applicationId}, {connections: WEBHOOK_CONNECTIONS, amount: WEBHOOK_EVENTS});
-    await loadFixed(`${api}/session/${listingMeeting.code}/attendees?limit=100`, {method: 'GET', headers: json, connections: LISTING_CONNECTIONS, durationSeconds: SECONDS});
+    await loadFixed(`${api}/session/${listingMeeting.code}/attendees?limit=100`, {
+      method: 'GET',
+      headers: json,
+      connections: LISTING_CONNECTIONS,
+      durationSeconds: SECONDS,
+    });
     await loadFixed(`${api}/archives?limit=50`, {method: 'GET', headers: json, connections: LISTING_CONNECTIONS, durationSeconds: SECONDS});
     await loadFixed(`${api}/session`, {method: 'POST', headers: json, body: '{}', connections: CREATE_CONNECTIONS, durationSeconds: SECONDS});
     repeatPasses.push(residentMiB([service.child.pid!]));
@@ -191,7 +220,9 @@ async function main(): Promise<void> {
   service = await startService(serviceEnv(2), port);
   await loadFixed(tokenUrl, {method: 'POST', headers: json, body: '{}', connections: CONNECTIONS, durationSeconds: 3});
   const clusterPids = [service.child.pid!, ...childPids(service.child.pid!)];
-  report.scenarios.tokenCluster2 = await withCpu(clusterPids, () => loadFixed(tokenUrl, {method: 'POST', headers: json, body: '{}', connections: CONNECTIONS, durationSeconds: SECONDS}));
+  report.scenarios.tokenCluster2 = await withCpu(clusterPids, () =>
+    loadFixed(tokenUrl, {method: 'POST', headers: json, body: '{}', connections: CONNECTIONS, durationSeconds: SECONDS}),
+  );
   report.memory.cluster2MiB = residentMiB([service.child.pid!, ...childPids(service.child.pid!)]);
   await service.stop();
 
@@ -257,7 +288,9 @@ function sleep(ms: number): Promise<void> {
 
 function gitCommit(): string {
   try {
-    return execSync('git rev-parse --short HEAD', {stdio: ['ignore', 'pipe', 'ignore']}).toString().trim();
+    return execSync('git rev-parse --short HEAD', {stdio: ['ignore', 'pipe', 'ignore']})
+      .toString()
+      .trim();
   } catch {
     return 'unknown';
   }

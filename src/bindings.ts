@@ -6,7 +6,17 @@ import {SecretBox} from './crypto/secret-box';
 import {JobsComponent} from './services/jobs.component';
 import type {JobQueue} from './jobs/job-queue';
 import {PgBossJobQueue} from './jobs/pg-boss.job-queue';
-import {AuthBindings, ConfigBindings, JobBindings, LoggingBindings, OutboundBindings, RepositoryBindings, StorageBindings, UtilBindings, VideoBindings} from './keys';
+import {
+  AuthBindings,
+  ConfigBindings,
+  JobBindings,
+  LoggingBindings,
+  OutboundBindings,
+  RepositoryBindings,
+  StorageBindings,
+  UtilBindings,
+  VideoBindings,
+} from './keys';
 import {createLogger, Logger} from './logging/logger';
 import {createArchiveStorage} from './providers/storage/storage.factory';
 import type {ArchiveStorageFactory} from './providers/storage/types';

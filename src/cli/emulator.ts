@@ -42,7 +42,8 @@ async function run(): Promise<void> {
   process.stdout.write(`Vonage Video emulator listening on ${url} (application ${applicationId})\n`);
   if (!publicKeyPem) printDevInstructions(url, applicationId, apiKey, config.dataDir, dev!);
   else if (!config.signatureSecret) process.stdout.write(`Callbacks are signed with signatureSecret from ${path.join(config.dataDir, 'dev-secrets.json')}.\n`);
-  if (!config.callbackUrl) process.stdout.write('No EMULATOR_CALLBACK_URL: callbacks are not sent (e.g. EMULATOR_CALLBACK_URL=http://127.0.0.1:3000/webhooks/session).\n');
+  if (!config.callbackUrl)
+    process.stdout.write('No EMULATOR_CALLBACK_URL: callbacks are not sent (e.g. EMULATOR_CALLBACK_URL=http://127.0.0.1:3000/webhooks/session).\n');
 
   const stop = async () => {
     await emulator.stop();

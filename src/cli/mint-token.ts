@@ -19,7 +19,8 @@ function run(): void {
   const permissions = args.permissions ? args.permissions.split(',').map(p => p.trim()) : [...ALL_PERMISSIONS];
   const ttlSeconds = Number(args.ttl ?? Math.min(12 * 3600, config.auth.maxTtlSeconds));
   // The service refuses longer-lived tokens, so printing one would only hand out a useless token.
-  if (!(ttlSeconds > 0 && ttlSeconds <= config.auth.maxTtlSeconds)) throw new Error(`--ttl must be between 1 and ${config.auth.maxTtlSeconds} (JWT_MAX_TTL_SECONDS)`);
+  if (!(ttlSeconds > 0 && ttlSeconds <= config.auth.maxTtlSeconds))
+    throw new Error(`--ttl must be between 1 and ${config.auth.maxTtlSeconds} (JWT_MAX_TTL_SECONDS)`);
   const token = jwt.sign({id: args.id ?? 'dev-user', permissions}, createSecretKey(Buffer.from(secret, 'utf8')), {
     algorithm: 'HS256',
     expiresIn: ttlSeconds,

@@ -25,7 +25,7 @@ export class ArchiveController {
 
   @authorize({scopes: [Permission.GetMeetingArchives]})
   @fastLane()
-  @get('/archives', {responses: {'200': {description: 'Archives of this service\'s meetings, newest first', ...jsonContent(ARCHIVE_PAGE_SCHEMA)}}})
+  @get('/archives', {responses: {'200': {description: "Archives of this service's meetings, newest first", ...jsonContent(ARCHIVE_PAGE_SCHEMA)}}})
   async list(
     @param.query.string('meetingLinkId') meetingLinkId?: string,
     @param.query.string('sessionId') sessionId?: string,

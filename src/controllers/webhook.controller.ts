@@ -17,7 +17,7 @@ const RAW_BODY: RequestBodyObject = {
 };
 
 const RESPONSES = {
-  '200': {description: "An endpoint-validation challenge answered as the provider asks", content: {'application/json': {schema: {type: 'object'}}}},
+  '200': {description: 'An endpoint-validation challenge answered as the provider asks', content: {'application/json': {schema: {type: 'object'}}}},
   '204': {description: 'Accepted (also for duplicates and unknown sessions)'},
   '404': {description: 'No provider configured under that name'},
 };

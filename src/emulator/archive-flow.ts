@@ -129,7 +129,8 @@ export class ArchiveFlow {
       hasVideo: true,
       reason: archive.reason,
       // Fresh each time it is read, like Vonage's obfuscated URL.
-      url: archive.status === 'available' && archive.media ? `${this.o.baseUrl()}/_emulator/media/${archive.id}?expires=${Date.now() + MEDIA_URL_TTL_MS}` : null,
+      url:
+        archive.status === 'available' && archive.media ? `${this.o.baseUrl()}/_emulator/media/${archive.id}?expires=${Date.now() + MEDIA_URL_TTL_MS}` : null,
     };
   }
 

@@ -29,7 +29,11 @@ export class ParticipantFlow {
     if (connection.streamId) {
       await this.callbacks.send(connection.sessionId, {...this.base(connection.sessionId, 'streamDestroyed'), reason, stream: this.streamJson(connection)});
     }
-    await this.callbacks.send(connection.sessionId, {...this.base(connection.sessionId, 'connectionDestroyed'), reason, connection: this.connectionJson(connection)});
+    await this.callbacks.send(connection.sessionId, {
+      ...this.base(connection.sessionId, 'connectionDestroyed'),
+      reason,
+      connection: this.connectionJson(connection),
+    });
     this.sessions.left(connection.sessionId);
   }
 
@@ -42,6 +46,12 @@ export class ParticipantFlow {
   }
 
   private streamJson(connection: EmulatedConnection) {
-    return {id: connection.streamId, connection: this.connectionJson(connection), createdAt: connection.createdAt, name: connection.streamName, videoType: 'camera'};
+    return {
+      id: connection.streamId,
+      connection: this.connectionJson(connection),
+      createdAt: connection.createdAt,
+      name: connection.streamName,
+      videoType: 'camera',
+    };
   }
 }

@@ -158,14 +158,26 @@ export class VonageVideoEmulator {
     try {
       const url = new URL(req.url ?? '/', 'http://emulator');
       const raw = await readBody(req);
-      const request: RestRequest = {method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, headers: req.headers, body: parseBody(req.headers['content-type'], raw)};
+      const request: RestRequest = {
+        method: req.method ?? 'GET',
+        path: url.pathname,
+        query: url.searchParams,
+        headers: req.headers,
+        body: parseBody(req.headers['content-type'], raw),
+      };
       const media = matchPath('/_emulator/media/:archiveId', request.path);
       if (media && request.method === 'GET') return this.serveMedia(media.archiveId, url.searchParams.get('expires'), res);
       if (request.path.startsWith('/_emulator/')) {
         const reply = await handleControl(request, this.deps);
         return reply ? sendJson(res, reply.status, reply.body) : sendError(res, 404, 'No such emulator route');
       }
-      const recorded: RecordedRequest = {method: request.method, path: request.path, query: Object.fromEntries(url.searchParams), headers: req.headers, body: request.body};
+      const recorded: RecordedRequest = {
+        method: request.method,
+        path: request.path,
+        query: Object.fromEntries(url.searchParams),
+        headers: req.headers,
+        body: request.body,
+      };
       this.requests.push(recorded);
       const failure = this.takeFailure(request);
       if (failure) {

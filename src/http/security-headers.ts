@@ -22,5 +22,8 @@ export function applyConnectionLimits(server: Server, limits: HttpConfig): void 
   server.requestTimeout = limits.requestTimeoutMs;
   server.keepAliveTimeout = limits.keepAliveTimeoutMs;
   server.maxConnections = limits.maxConnections;
-  (server as Server & {connectionsCheckingInterval: number}).connectionsCheckingInterval = Math.max(50, Math.min(1000, Math.floor(limits.headersTimeoutMs / 4)));
+  (server as Server & {connectionsCheckingInterval: number}).connectionsCheckingInterval = Math.max(
+    50,
+    Math.min(1000, Math.floor(limits.headersTimeoutMs / 4)),
+  );
 }

@@ -89,7 +89,7 @@ export class PgBossJobQueue implements JobQueue {
         try {
           await handler(job.data);
         } catch (error) {
-          log.warn('job failed; its queue\'s retry policy decides whether it runs again', {job: name, jobId: job.id, error: describeError(error as Error)});
+          log.warn("job failed; its queue's retry policy decides whether it runs again", {job: name, jobId: job.id, error: describeError(error as Error)});
           throw error;
         }
       }

@@ -86,7 +86,10 @@ function rootLayout(binaries: PostgresBinaries, dataDir: string, sharedDir: stri
   const databaseDir = path.join(sharedDir, 'clusters', createHash('sha256').update(path.resolve(dataDir)).digest('hex').slice(0, 16), 'pg');
   if (!isLink) {
     if (fs.existsSync(local)) {
-      throw new EmbeddedDatabaseError(`the OS user "postgres" cannot enter ${dataDir}, which holds ${local}`, `Remove ${local}, or make ${dataDir} and the directories above it enterable (mode 755). ${USE_OWN_DATABASE}`);
+      throw new EmbeddedDatabaseError(
+        `the OS user "postgres" cannot enter ${dataDir}, which holds ${local}`,
+        `Remove ${local}, or make ${dataDir} and the directories above it enterable (mode 755). ${USE_OWN_DATABASE}`,
+      );
     }
     // A cluster without its link belongs to a DATA_DIR that was removed: start afresh, as the user asked.
     fs.rmSync(databaseDir, {recursive: true, force: true});
@@ -94,7 +97,10 @@ function rootLayout(binaries: PostgresBinaries, dataDir: string, sharedDir: stri
     fs.symlinkSync(databaseDir, local);
   }
   if (!canEnter(path.dirname(databaseDir), runAs)) {
-    throw new EmbeddedDatabaseError(`the OS user "postgres" cannot enter ${path.dirname(databaseDir)}`, `Make it and the directories above it enterable (mode 755). ${USE_OWN_DATABASE}`);
+    throw new EmbeddedDatabaseError(
+      `the OS user "postgres" cannot enter ${path.dirname(databaseDir)}`,
+      `Make it and the directories above it enterable (mode 755). ${USE_OWN_DATABASE}`,
+    );
   }
   return {binaries: runnable, databaseDir, runAs};
 }

@@ -61,16 +61,19 @@ export async function prepareRuntime(config: ServiceConfig, logger: Logger): Pro
     const running = emulator;
     stops.unshift(() => running.stop());
     // The emulator signs callbacks with its own secret.
-    resolved.video = {...resolved.video, vonage: {
-      applicationId: secrets.vonageApplicationId,
-      privateKeyPem: secrets.vonagePrivateKeyPem,
-      videoHost: emulatorUrl,
-      apiHost: emulatorUrl,
-      apiKey: secrets.vonageApiKey,
-      apiSecret: secrets.vonageApiSecret,
-      timeoutMs: 10000,
-      signatureSecrets: [secrets.signatureSecret],
-    }};
+    resolved.video = {
+      ...resolved.video,
+      vonage: {
+        applicationId: secrets.vonageApplicationId,
+        privateKeyPem: secrets.vonagePrivateKeyPem,
+        videoHost: emulatorUrl,
+        apiHost: emulatorUrl,
+        apiKey: secrets.vonageApiKey,
+        apiSecret: secrets.vonageApiSecret,
+        timeoutMs: 10000,
+        signatureSecrets: [secrets.signatureSecret],
+      },
+    };
     logger.info('local Vonage Video emulator in use (VONAGE_APPLICATION_ID is unset)', {emulatorUrl});
   }
 

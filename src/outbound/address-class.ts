@@ -33,7 +33,7 @@ export function classifyAddress(address: string): AddressClass {
 function classifyV4(value: number): AddressClass {
   for (const [base, prefixLength, kind] of V4_RANGES) {
     const mask = prefixLength === 0 ? 0 : (~0 << (32 - prefixLength)) >>> 0;
-    if (((value & mask) >>> 0) === base) return kind;
+    if ((value & mask) >>> 0 === base) return kind;
   }
   return 'public';
 }

@@ -8,7 +8,11 @@ import {classifyAddress} from './address-class';
 import {OutboundAddressRefusedError} from './outbound-refused.error';
 
 /** `dns.lookup` with `all: true`; replaceable so tests can play a name that resolves anywhere. */
-export type Resolver = (hostname: string, options: dns.LookupAllOptions, callback: (error: NodeJS.ErrnoException | null, addresses: dns.LookupAddress[]) => void) => void;
+export type Resolver = (
+  hostname: string,
+  options: dns.LookupAllOptions,
+  callback: (error: NodeJS.ErrnoException | null, addresses: dns.LookupAddress[]) => void,
+) => void;
 
 /** Agents for one client: every connection they open passes the guard. */
 export interface GuardedAgents {

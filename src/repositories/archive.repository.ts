@@ -80,7 +80,13 @@ export class ArchiveRepository {
    */
   async applyStatus(
     tx: Transaction,
-    change: {meetingId: number; sessionId: string; update: ArchiveUpdate; storage: {location: ArchiveLocation | null; storageKey: string | null}; actor: string},
+    change: {
+      meetingId: number;
+      sessionId: string;
+      update: ArchiveUpdate;
+      storage: {location: ArchiveLocation | null; storageKey: string | null};
+      actor: string;
+    },
   ): Promise<boolean> {
     const {meetingId, sessionId, update, storage} = change;
     const location = storage.location;

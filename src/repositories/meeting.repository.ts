@@ -207,7 +207,10 @@ export class MeetingRepository extends DefaultCrudRepository<Meeting, number> {
 
   /** Also for deleted meetings: their provider session may still need ending. */
   async findSessionById(id: number): Promise<MeetingSession | null> {
-    const result = await this.dataSource.pool.query('SELECT id, meeting_link, provider, session_id, provider_session_name FROM video_session_details WHERE id = $1', [id]);
+    const result = await this.dataSource.pool.query(
+      'SELECT id, meeting_link, provider, session_id, provider_session_name FROM video_session_details WHERE id = $1',
+      [id],
+    );
     const row = result.rows[0] as Record<string, unknown> | undefined;
     return row ? toSession(row) : null;
   }

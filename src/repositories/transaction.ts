@@ -17,7 +17,6 @@ export function runnerOf(tx: Transaction | undefined, pool: Pool): Queryable {
   return tx ? tx.client : pool;
 }
 
-
 /** Runs work in one transaction: everything it wrote commits together or not at all. */
 export class TransactionRunner {
   constructor(@inject('datasources.pg') private readonly dataSource: PgDataSource) {}

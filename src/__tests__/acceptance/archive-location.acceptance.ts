@@ -19,7 +19,12 @@ describe('Archives stay reachable where they were uploaded (acceptance)', () => 
     s3 = await startS3rver();
     await s3.createBucket('bucket-a');
     await s3.createBucket('bucket-b');
-    s3Client = new S3Client({endpoint: s3.endpoint, region: 'us-east-1', forcePathStyle: true, credentials: {accessKeyId: s3.accessKey, secretAccessKey: s3.secretKey}});
+    s3Client = new S3Client({
+      endpoint: s3.endpoint,
+      region: 'us-east-1',
+      forcePathStyle: true,
+      credentials: {accessKeyId: s3.accessKey, secretAccessKey: s3.secretKey},
+    });
     t = await setupApplication();
   });
   after(async () => {
@@ -59,9 +64,10 @@ describe('Archives stay reachable where they were uploaded (acceptance)', () => 
     expect(Buffer.from(await download.arrayBuffer()).equals(bytes)).to.be.true();
   }
 
-  const targetRows = () => queryTestDatabase<{bucket: string; superseded: boolean}>(
-    `SELECT settings->>'bucket' AS bucket, superseded_at IS NOT NULL AS superseded FROM storage_targets ORDER BY id`,
-  );
+  const targetRows = () =>
+    queryTestDatabase<{bucket: string; superseded: boolean}>(
+      `SELECT settings->>'bucket' AS bucket, superseded_at IS NOT NULL AS superseded FROM storage_targets ORDER BY id`,
+    );
 
   it('after the target moves to another bucket: the link and the delete reach the old bucket', async () => {
     await t.client.put('/archives/storage-target').set(admin()).send(target('bucket-a')).expect(204);

@@ -58,7 +58,11 @@ describe('Storage target endpoints the service may reach (acceptance)', () => {
     });
 
     it('400 for a name that resolves to loopback: the address connected to is checked', async () => {
-      const res = await t.client.put('/archives/storage-target').set(admin()).send(target(`http://localhost:${s3Port()}`)).expect(400);
+      const res = await t.client
+        .put('/archives/storage-target')
+        .set(admin())
+        .send(target(`http://localhost:${s3Port()}`))
+        .expect(400);
       expect(res.body.error.message).to.match(/localhost:\d+ \(it resolves to (127\.0\.0\.1|::1)\) are refused/);
       await expectNothingStored();
     });
@@ -74,7 +78,11 @@ describe('Storage target endpoints the service may reach (acceptance)', () => {
 
     it('accepts the listed host:port and still refuses the rest of loopback', async () => {
       await t.client.put('/archives/storage-target').set(admin()).send(target(s3.endpoint)).expect(204);
-      await t.client.put('/archives/storage-target').set(admin()).send(target(`http://127.0.0.1:${Number(s3Port()) + 1}`)).expect(400);
+      await t.client
+        .put('/archives/storage-target')
+        .set(admin())
+        .send(target(`http://127.0.0.1:${Number(s3Port()) + 1}`))
+        .expect(400);
     });
   });
 
@@ -94,11 +102,19 @@ describe('Storage target endpoints the service may reach (acceptance)', () => {
 
       const sas = 'sv=2024-11-04&ss=b&srt=sco&sp=rwdlac&se=2030-01-01T00:00:00Z&sig=c2VjcmV0LXNpZ25hdHVyZQ%3D%3D';
       const azure = {type: 'azure', accountName: 'devstoreaccount1', accountKey: Buffer.alloc(64, 1).toString('base64'), container: 'recordings'};
-      const sasRes = await t.client.put('/archives/storage-target').set(admin()).send({...azure, endpoint: `http://127.0.0.1:10000/devstoreaccount1?${sas}`}).expect(400);
+      const sasRes = await t.client
+        .put('/archives/storage-target')
+        .set(admin())
+        .send({...azure, endpoint: `http://127.0.0.1:10000/devstoreaccount1?${sas}`})
+        .expect(400);
       expect(sasRes.body.error.message).to.match(/query string/);
       expect(JSON.stringify(sasRes.body)).to.not.containEql('sig=');
 
-      await t.client.put('/archives/storage-target').set(admin()).send(target(`${s3.endpoint}/?X-Amz-Signature=abc`)).expect(400);
+      await t.client
+        .put('/archives/storage-target')
+        .set(admin())
+        .send(target(`${s3.endpoint}/?X-Amz-Signature=abc`))
+        .expect(400);
       await expectNothingStored();
     });
   });

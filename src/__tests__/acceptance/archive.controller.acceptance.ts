@@ -86,14 +86,22 @@ describe('Archives and storage targets (acceptance)', () => {
     });
 
     it('400 naming what failed: missing bucket, wrong Azure key, unreachable endpoint; nothing stored', async () => {
-      const missing = await t.client.put('/archives/storage-target').set(admin()).send({...s3Target(), bucket: 'no-such-bucket'}).expect(400);
+      const missing = await t.client
+        .put('/archives/storage-target')
+        .set(admin())
+        .send({...s3Target(), bucket: 'no-such-bucket'})
+        .expect(400);
       expect(missing.body.error.message).to.match(/no-such-bucket/);
       const wrongKey = Buffer.alloc(64, 1).toString('base64');
       const badAzure = {type: 'azure', accountName: azure.accountName, accountKey: wrongKey, container: 'recordings', endpoint: azure.endpoint};
       const rejected = await t.client.put('/archives/storage-target').set(admin()).send(badAzure).expect(400);
       expect(rejected.body.error.message).to.match(/credential/i);
       expect(rejected.body.error.message).to.not.containEql(wrongKey);
-      await t.client.put('/archives/storage-target').set(admin()).send({...s3Target(), endpoint: 'http://127.0.0.1:1'}).expect(400);
+      await t.client
+        .put('/archives/storage-target')
+        .set(admin())
+        .send({...s3Target(), endpoint: 'http://127.0.0.1:1'})
+        .expect(400);
       await t.client.put('/archives/storage-target').set(admin()).send({type: 'gcs', bucket}).expect(422);
       expect(await queryTestDatabase('SELECT id FROM storage_targets')).to.have.length(0);
     });
@@ -132,7 +140,7 @@ describe('Archives and storage targets (acceptance)', () => {
     await t.client.get(`/archives/${archiveId}`).set(admin()).expect(404);
   });
 
-  it('without a storage target, serves Vonage\'s own short-lived URL once the archive is available', async () => {
+  it("without a storage target, serves Vonage's own short-lived URL once the archive is available", async () => {
     const {archiveId} = await givenRecording();
     await emulator(`/_emulator/archives/${archiveId}/stop`);
     const detail = (await t.client.get(`/archives/${archiveId}`).set(admin()).expect(200)).body;
@@ -147,7 +155,7 @@ describe('Archives and storage targets (acceptance)', () => {
     expect(res.body.error.message).to.match(/still recording/);
   });
 
-  it('lists only this service\'s archives, newest first, with a total count and filters', async () => {
+  it("lists only this service's archives, newest first, with a total count and filters", async () => {
     const first = await givenRecording();
     const second = await givenRecording();
     await emulator(`/_emulator/archives/${first.archiveId}/stop`);
@@ -170,7 +178,7 @@ describe('Archives and storage targets (acceptance)', () => {
     await t.client.get('/archives?limit=5000').set(admin()).expect(400);
   });
 
-  it('finds an archive whose callback was lost, from the provider\'s list', async () => {
+  it("finds an archive whose callback was lost, from the provider's list", async () => {
     t.emulator.setCallbackUrl('http://127.0.0.1:1/lost');
     const {code, archiveId} = await givenRecording();
     t.emulator.setCallbackUrl(`${t.url}/webhooks/session`);

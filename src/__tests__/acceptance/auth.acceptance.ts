@@ -46,7 +46,9 @@ describe('Foundation: health, OpenAPI and bearer auth (acceptance)', () => {
         'an alg none token',
         () => {
           const header = Buffer.from('{"alg":"none","typ":"JWT"}').toString('base64url');
-          const payload = Buffer.from(JSON.stringify({id: 'u', permissions: [Permission.CreateMeetingSession], exp: 9999999999, iss: TEST_JWT_ISSUER})).toString('base64url');
+          const payload = Buffer.from(
+            JSON.stringify({id: 'u', permissions: [Permission.CreateMeetingSession], exp: 9999999999, iss: TEST_JWT_ISSUER}),
+          ).toString('base64url');
           return {Authorization: `Bearer ${header}.${payload}.`};
         },
       ],
@@ -54,7 +56,9 @@ describe('Foundation: health, OpenAPI and bearer auth (acceptance)', () => {
         'a tampered token',
         () => {
           const [h, , s] = givenBearerToken({permissions: []}).split('.');
-          const payload = Buffer.from(JSON.stringify({id: 'u', permissions: Object.values(Permission), exp: 9999999999, iss: TEST_JWT_ISSUER})).toString('base64url');
+          const payload = Buffer.from(JSON.stringify({id: 'u', permissions: Object.values(Permission), exp: 9999999999, iss: TEST_JWT_ISSUER})).toString(
+            'base64url',
+          );
           return {Authorization: `Bearer ${h}.${payload}.${s}`};
         },
       ],
@@ -77,7 +81,11 @@ describe('Foundation: health, OpenAPI and bearer auth (acceptance)', () => {
   });
 
   it('200 with the right permission, whether the id comes from id or sub', async () => {
-    await t.client.post('/session').set(bearer(givenBearerToken({permissions: [Permission.CreateMeetingSession]}))).send({}).expect(200);
+    await t.client
+      .post('/session')
+      .set(bearer(givenBearerToken({permissions: [Permission.CreateMeetingSession]})))
+      .send({})
+      .expect(200);
     const subToken = jwt.sign({sub: 'user-sub', permissions: [Permission.CreateMeetingSession]}, TEST_JWT_SECRET, {expiresIn: 60, issuer: TEST_JWT_ISSUER});
     const res = await t.client.post('/session').set(bearer(subToken)).send({}).expect(200);
     expect(res.body.createdBy).to.equal('user-sub');

@@ -47,8 +47,16 @@ describe('Bad input is refused with 400 before it reaches PostgreSQL, the router
     {name: '%00 in a path value', message: /NUL/, send: c => c.get('/session/%00').set(admin())},
     {name: '%00 in a query value of a fast-lane route', message: /NUL/, send: c => c.get('/archives?sessionId=%00').set(admin())},
     {name: '%00 in a query value', message: /NUL/, send: c => c.get(`/session/${meeting.code}/attendees?active=%00`).set(admin())},
-    {name: 'a NUL in join-token data', message: /body\.data contains a NUL/, send: c => json(c.post(`/session/${meeting.code}/token`).set(admin()), `{"data":"a${NUL}b"}`)},
-    {name: 'half an emoji in join-token data', message: /body\.data contains an unpaired surrogate/, send: c => json(c.post(`/session/${meeting.code}/token`).set(admin()), `{"data":"Alice ${HALF_EMOJI}"}`)},
+    {
+      name: 'a NUL in join-token data',
+      message: /body\.data contains a NUL/,
+      send: c => json(c.post(`/session/${meeting.code}/token`).set(admin()), `{"data":"a${NUL}b"}`),
+    },
+    {
+      name: 'half an emoji in join-token data',
+      message: /body\.data contains an unpaired surrogate/,
+      send: c => json(c.post(`/session/${meeting.code}/token`).set(admin()), `{"data":"Alice ${HALF_EMOJI}"}`),
+    },
   ];
 
   for (const {name, message, send} of cases) {
@@ -116,17 +124,25 @@ describe('Bad input is refused with 400 before it reaches PostgreSQL, the router
     });
   });
 
-  describe('join-token data that must fit the provider\'s connection data', () => {
+  describe("join-token data that must fit the provider's connection data", () => {
     const dataOf = (token: string) => (jwt.decode(token) as {connection_data: string}).connection_data;
 
     it(`accepts ${JOIN_DATA_MAX_CHARS} characters of quotes with the longest attendee id: the connection data stays within 1,000`, async () => {
       const longest = bearer(givenBearerToken({id: '"'.repeat(128), permissions: Object.values(Permission)}));
-      const res = await lane.client.post(`/session/${meeting.code}/token`).set(longest).send({data: '"'.repeat(JOIN_DATA_MAX_CHARS)}).expect(200);
+      const res = await lane.client
+        .post(`/session/${meeting.code}/token`)
+        .set(longest)
+        .send({data: '"'.repeat(JOIN_DATA_MAX_CHARS)})
+        .expect(200);
       expect(dataOf(res.body.token).length).to.be.belowOrEqual(1000);
     });
 
     it('refuses one character more, stating the maximum, in the spec and in the answer', async () => {
-      const res = await lane.client.post(`/session/${meeting.code}/token`).set(admin()).send({data: 'x'.repeat(JOIN_DATA_MAX_CHARS + 1)}).expect(422);
+      const res = await lane.client
+        .post(`/session/${meeting.code}/token`)
+        .set(admin())
+        .send({data: 'x'.repeat(JOIN_DATA_MAX_CHARS + 1)})
+        .expect(422);
       expect(JSON.stringify(res.body)).to.match(/must NOT have more than 362 characters/);
       const spec = (await lane.client.get('/openapi.json').expect(200)).body;
       const schema = spec.paths['/session/{meetingLinkId}/token'].post.requestBody.content['application/json'].schema;

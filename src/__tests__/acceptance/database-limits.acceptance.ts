@@ -96,6 +96,6 @@ describe('Storage-target changes and their audit rows commit together (acceptanc
     await t.client.put('/archives/storage-target').set(admin()).send(target).expect(204);
     await whileAuditRefused(() => t.client.delete('/archives/storage-target').set(admin()).expect(500));
     expect(await queryTestDatabase('SELECT id FROM storage_targets')).to.have.length(1);
-    expect(await queryTestDatabase("SELECT action FROM audit_logs")).to.eql([{action: 'storage-target.set'}]);
+    expect(await queryTestDatabase('SELECT action FROM audit_logs')).to.eql([{action: 'storage-target.set'}]);
   });
 });

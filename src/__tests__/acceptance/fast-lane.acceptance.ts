@@ -19,7 +19,17 @@ interface Answer {
   headers: Record<string, string | undefined>;
 }
 
-const COMPARED_HEADERS = ['cache-control', 'x-content-type-options', 'content-type', 'x-total-count', 'www-authenticate', 'access-control-allow-origin', 'access-control-expose-headers', 'vary', 'x-request-id'];
+const COMPARED_HEADERS = [
+  'cache-control',
+  'x-content-type-options',
+  'content-type',
+  'x-total-count',
+  'www-authenticate',
+  'access-control-allow-origin',
+  'access-control-expose-headers',
+  'vary',
+  'x-request-id',
+];
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** What a client can see, minus what differs on every call (signatures, timestamps, generated ids). */
@@ -63,21 +73,77 @@ describe('Fast lane: join tokens and callbacks answered as the full LoopBack seq
   const signed = (body: string, secret = TEST_SIGNATURE_SECRET) => signVonageCallback(body, secret, {applicationId: TEST_APPLICATION_ID});
 
   const cases: Array<{name: string; status: number; send: (client: Client) => supertest.Test}> = [
-    {name: 'a token with defaults, CORS headers and a caller-chosen request id', status: 200, send: c => c.post(`/session/${meeting.code}/token`).set(admin()).set('Origin', 'https://app.example').set('X-Request-Id', 'req-42').send({})},
-    {name: 'a token with role and data, no body content type', status: 200, send: c => c.post(`/session/${meeting.code}/token`).set(admin()).send({role: 'subscriber', data: 'Alice'})},
+    {
+      name: 'a token with defaults, CORS headers and a caller-chosen request id',
+      status: 200,
+      send: c => c.post(`/session/${meeting.code}/token`).set(admin()).set('Origin', 'https://app.example').set('X-Request-Id', 'req-42').send({}),
+    },
+    {
+      name: 'a token with role and data, no body content type',
+      status: 200,
+      send: c => c.post(`/session/${meeting.code}/token`).set(admin()).send({role: 'subscriber', data: 'Alice'}),
+    },
     {name: 'a token without a body', status: 200, send: c => c.post(`/session/${meeting.code}/token`).set(admin())},
     {name: 'no bearer token', status: 401, send: c => c.post(`/session/${meeting.code}/token`).send({})},
-    {name: 'a forged bearer token', status: 401, send: c => c.post(`/session/${meeting.code}/token`).set(bearer(givenBearerToken({secret: 'another-secret-another-secret-another'}))).send({})},
-    {name: 'a missing permission', status: 403, send: c => c.post(`/session/${meeting.code}/token`).set(bearer(givenBearerToken({permissions: [Permission.EditMeeting]}))).send({})},
+    {
+      name: 'a forged bearer token',
+      status: 401,
+      send: c =>
+        c
+          .post(`/session/${meeting.code}/token`)
+          .set(bearer(givenBearerToken({secret: 'another-secret-another-secret-another'})))
+          .send({}),
+    },
+    {
+      name: 'a missing permission',
+      status: 403,
+      send: c =>
+        c
+          .post(`/session/${meeting.code}/token`)
+          .set(bearer(givenBearerToken({permissions: [Permission.EditMeeting]})))
+          .send({}),
+    },
     {name: 'an unknown meeting', status: 404, send: c => c.post('/session/no-such-meeting/token').set(admin()).send({})},
     {name: 'an unknown field', status: 422, send: c => c.post(`/session/${meeting.code}/token`).set(admin()).send({colour: 'red'})},
     {name: 'a role out of the enum', status: 422, send: c => c.post(`/session/${meeting.code}/token`).set(admin()).send({role: 'owner'})},
-    {name: 'a body that is not JSON', status: 400, send: c => c.post(`/session/${meeting.code}/token`).set(admin()).set('Content-Type', 'application/json').send('{oops')},
-    {name: 'a body of another media type', status: 415, send: c => c.post(`/session/${meeting.code}/token`).set(admin()).set('Content-Type', 'text/plain').send('role=publisher')},
-    {name: 'a body over the size limit', status: 413, send: c => c.post(`/session/${meeting.code}/token`).set(admin()).send({data: 'x'.repeat(300 * 1024)})},
-    {name: 'an unsigned callback', status: 401, send: c => c.post('/webhooks/session').set('Content-Type', 'application/json').send(connectionCreated(meeting.sessionId, 'c1', 'x', Date.now()))},
-    {name: 'a callback signed with another secret', status: 401, send: c => c.post('/webhooks/session').set('Content-Type', 'application/json').set('Authorization', signed('{}', 'not-the-secret')).send('{}')},
-    {name: 'a signed callback that is not JSON', status: 400, send: c => c.post('/webhooks/session').set('Content-Type', 'application/json').set('Authorization', signed('{nope')).send('{nope')},
+    {
+      name: 'a body that is not JSON',
+      status: 400,
+      send: c => c.post(`/session/${meeting.code}/token`).set(admin()).set('Content-Type', 'application/json').send('{oops'),
+    },
+    {
+      name: 'a body of another media type',
+      status: 415,
+      send: c => c.post(`/session/${meeting.code}/token`).set(admin()).set('Content-Type', 'text/plain').send('role=publisher'),
+    },
+    {
+      name: 'a body over the size limit',
+      status: 413,
+      send: c =>
+        c
+          .post(`/session/${meeting.code}/token`)
+          .set(admin())
+          .send({data: 'x'.repeat(300 * 1024)}),
+    },
+    {
+      name: 'an unsigned callback',
+      status: 401,
+      send: c =>
+        c
+          .post('/webhooks/session')
+          .set('Content-Type', 'application/json')
+          .send(connectionCreated(meeting.sessionId, 'c1', 'x', Date.now())),
+    },
+    {
+      name: 'a callback signed with another secret',
+      status: 401,
+      send: c => c.post('/webhooks/session').set('Content-Type', 'application/json').set('Authorization', signed('{}', 'not-the-secret')).send('{}'),
+    },
+    {
+      name: 'a signed callback that is not JSON',
+      status: 400,
+      send: c => c.post('/webhooks/session').set('Content-Type', 'application/json').set('Authorization', signed('{nope')).send('{nope'),
+    },
     {
       name: 'a signed connection callback',
       status: 204,
@@ -90,15 +156,36 @@ describe('Fast lane: join tokens and callbacks answered as the full LoopBack seq
     {name: 'an attendee page of an unknown meeting', status: 404, send: c => c.get('/session/nope/attendees').set(admin())},
     {name: 'an attendee limit out of range', status: 400, send: c => c.get(`/session/${meeting.code}/attendees?limit=0`).set(admin())},
     {name: 'an attendee limit that is not a number', status: 400, send: c => c.get(`/session/${meeting.code}/attendees?limit=many`).set(admin())},
-    {name: 'attendees without the permission', status: 403, send: c => c.get(`/session/${meeting.code}/attendees`).set(bearer(givenBearerToken({permissions: [Permission.EditMeeting]})))},
+    {
+      name: 'attendees without the permission',
+      status: 403,
+      send: c => c.get(`/session/${meeting.code}/attendees`).set(bearer(givenBearerToken({permissions: [Permission.EditMeeting]}))),
+    },
     {name: 'an archive page', status: 200, send: c => c.get('/archives?limit=2&status=available').set(admin())},
     {name: 'an archive status that does not exist', status: 400, send: c => c.get('/archives?status=lost').set(admin())},
     {name: 'archives without a bearer token', status: 401, send: c => c.get('/archives')},
     {name: 'a meeting with a field the schema does not know', status: 422, send: c => c.post('/session').set(admin()).send({colour: 'red'})},
     {name: 'a meeting without a bearer token', status: 401, send: c => c.post('/session').send({})},
-    {name: 'a meeting without the permission', status: 403, send: c => c.post('/session').set(bearer(givenBearerToken({permissions: [Permission.EditMeeting]}))).send({})},
+    {
+      name: 'a meeting without the permission',
+      status: 403,
+      send: c =>
+        c
+          .post('/session')
+          .set(bearer(givenBearerToken({permissions: [Permission.EditMeeting]})))
+          .send({}),
+    },
     {name: 'a scheduled meeting without a time', status: 400, send: c => c.post('/session').set(admin()).send({isScheduled: true})},
-    {name: 'a signed archive callback for an unknown session', status: 204, send: c => c.post('/webhooks/archive').set('Content-Type', 'application/json').set('Authorization', signed('{"sessionId":"nope","status":"started","id":"a"}')).send('{"sessionId":"nope","status":"started","id":"a"}')},
+    {
+      name: 'a signed archive callback for an unknown session',
+      status: 204,
+      send: c =>
+        c
+          .post('/webhooks/archive')
+          .set('Content-Type', 'application/json')
+          .set('Authorization', signed('{"sessionId":"nope","status":"started","id":"a"}'))
+          .send('{"sessionId":"nope","status":"started","id":"a"}'),
+    },
   ];
 
   for (const {name, status, send} of cases) {
@@ -112,9 +199,15 @@ describe('Fast lane: join tokens and callbacks answered as the full LoopBack seq
   }
 
   it('creates a meeting in the fast lane as LoopBack does: same status, headers and fields', async () => {
-    const viaLane = await lane.client.post('/session').set(admin()).send({extId: 'x', extMetadata: {a: 1}});
+    const viaLane = await lane.client
+      .post('/session')
+      .set(admin())
+      .send({extId: 'x', extMetadata: {a: 1}});
     expect(tryHandle.returnValues).to.eql([true]);
-    const viaLoopBack = await full.client.post('/session').set(admin()).send({extId: 'x', extMetadata: {a: 1}});
+    const viaLoopBack = await full.client
+      .post('/session')
+      .set(admin())
+      .send({extId: 'x', extMetadata: {a: 1}});
     expect(viaLane.status).to.equal(200);
     expect(viaLane.status).to.equal(viaLoopBack.status);
     expect(viaLane.headers['content-type']).to.equal(viaLoopBack.headers['content-type']);

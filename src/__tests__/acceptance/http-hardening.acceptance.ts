@@ -63,7 +63,9 @@ describe('HTTP server limits and headers (acceptance)', () => {
 
   describe('explorer and spec', () => {
     it('are not served when the explorer is off (the production default)', async () => {
-      const t = await setupApplication({configure: config => Object.assign(config, {nodeEnv: 'production', isProduction: true, http: {...config.http, explorerEnabled: false}})});
+      const t = await setupApplication({
+        configure: config => Object.assign(config, {nodeEnv: 'production', isProduction: true, http: {...config.http, explorerEnabled: false}}),
+      });
       try {
         await t.client.get('/openapi.json').expect(404);
         await t.client.get('/explorer/').expect(404);
@@ -75,7 +77,9 @@ describe('HTTP server limits and headers (acceptance)', () => {
     });
 
     it('are served when EXPLORER_ENABLED says so', async () => {
-      const t = await setupApplication({configure: config => Object.assign(config, {nodeEnv: 'production', isProduction: true, http: {...config.http, explorerEnabled: true}})});
+      const t = await setupApplication({
+        configure: config => Object.assign(config, {nodeEnv: 'production', isProduction: true, http: {...config.http, explorerEnabled: true}}),
+      });
       try {
         await t.client.get('/openapi.json').expect(200);
         await t.client.get('/explorer/').expect(200);

@@ -67,7 +67,10 @@ describe('Local mode: the README walkthrough on a fresh data directory (acceptan
     expect(service.output()).to.match(/shutting down/);
     // The database goes down after the service has drained, not under it.
     expect(service.output()).to.not.match(/job queue error|terminating connection/);
-    const postgresLeft = execFileSync('ps', ['-eo', 'args']).toString().split('\n').filter(line => line.includes(dataDir));
+    const postgresLeft = execFileSync('ps', ['-eo', 'args'])
+      .toString()
+      .split('\n')
+      .filter(line => line.includes(dataDir));
     expect(postgresLeft).to.eql([]);
   });
 });

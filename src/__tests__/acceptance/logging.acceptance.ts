@@ -53,7 +53,11 @@ describe('Structured logs (acceptance)', () => {
     const body = JSON.stringify(connectionCreated(sessionId, 'c1', 'x', Date.now()));
     const signature = signVonageCallback(body, 'wrong-secret');
     await t.client.post('/webhooks/session').set('Content-Type', 'application/json').set('Authorization', signature).send(body).expect(401);
-    await t.client.post('/session').set(bearer(givenBearerToken({expiresInSeconds: -5}))).send({}).expect(401);
+    await t.client
+      .post('/session')
+      .set(bearer(givenBearerToken({expiresInSeconds: -5})))
+      .send({})
+      .expect(401);
     const log = lines.join('');
     expect(lines.length).to.be.above(5);
     for (const secret of [token, wrongKey, azure.accountKey, signature, TEST_JWT_SECRET, TEST_SIGNATURE_SECRET]) {

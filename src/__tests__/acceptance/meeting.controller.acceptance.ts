@@ -39,7 +39,11 @@ describe('Meetings over the Vonage Video API (acceptance)', () => {
 
   describe('POST /session', () => {
     it('creates a routed, manually archived Vonage session and returns the meeting with its code', async () => {
-      const res = await t.client.post('/session').set(admin()).send({extId: 'ext-1', extMetadata: {room: 'blue'}}).expect(200);
+      const res = await t.client
+        .post('/session')
+        .set(admin())
+        .send({extId: 'ext-1', extMetadata: {room: 'blue'}})
+        .expect(200);
       expect(res.body.code).to.match(/^[A-Za-z0-9_-]{10,}$/);
       expect(res.body.meetingLink).to.equal(res.body.code);
       expect(res.body).to.containEql({isScheduled: false, isArchived: false, extId: 'ext-1', createdBy: 'creator-1', endToEndEncryption: false});
@@ -102,7 +106,10 @@ describe('Meetings over the Vonage Video API (acceptance)', () => {
       const res = await t.client.get(`/session/${code}`).set(viewer).expect(200);
       expect(res.body.meetingLink).to.equal(code);
       await t.client.get('/session/does-not-exist').set(viewer).expect(404);
-      await t.client.get(`/session/${code}`).set(bearer(givenBearerToken({permissions: [Permission.GetMeetingArchives]}))).expect(403);
+      await t.client
+        .get(`/session/${code}`)
+        .set(bearer(givenBearerToken({permissions: [Permission.GetMeetingArchives]})))
+        .expect(403);
     });
 
     it('writes what it is given, including isScheduled, and keeps the rest', async () => {
@@ -111,14 +118,22 @@ describe('Meetings over the Vonage Video API (acceptance)', () => {
       await t.client.patch(`/session/${code}`).set(admin()).send({}).expect(204);
       let meeting = (await t.client.get(`/session/${code}`).set(admin())).body;
       expect(meeting).to.containEql({isScheduled: true, scheduleTime: future, extId: 'keep'});
-      await t.client.patch(`/session/${code}`).set(admin()).send({isScheduled: false, extMetadata: {a: 1}}).expect(204);
+      await t.client
+        .patch(`/session/${code}`)
+        .set(admin())
+        .send({isScheduled: false, extMetadata: {a: 1}})
+        .expect(204);
       meeting = (await t.client.get(`/session/${code}`).set(admin())).body;
       expect(meeting).to.containEql({isScheduled: false, scheduleTime: null, extId: 'keep', extMetadata: {a: 1}});
     });
 
     it('400 for a past time or an ended meeting; 404 when unknown', async () => {
       const {code} = await givenMeeting();
-      await t.client.patch(`/session/${code}`).set(admin()).send({isScheduled: true, scheduleTime: new Date(Date.now() - HOUR_MS).toISOString()}).expect(400);
+      await t.client
+        .patch(`/session/${code}`)
+        .set(admin())
+        .send({isScheduled: true, scheduleTime: new Date(Date.now() - HOUR_MS).toISOString()})
+        .expect(400);
       await t.client.patch(`/session/${code}/end`).set(admin()).expect(204);
       await t.client.patch(`/session/${code}`).set(admin()).send({extId: 'x'}).expect(400);
       await t.client.patch('/session/nope').set(admin()).send({extId: 'x'}).expect(404);
@@ -151,10 +166,22 @@ describe('Meetings over the Vonage Video API (acceptance)', () => {
         const claims = jwt.decode(res.body.token) as {exp: number};
         expect(Math.abs(claims.exp - inOneHour / 1000)).to.be.below(2);
       }
-      await t.client.post(`/session/${code}/token`).set(admin()).send({expireTime: Date.now() - 1000}).expect(400);
-      await t.client.post(`/session/${code}/token`).set(admin()).send({expireTime: Date.now() + 31 * 24 * HOUR_MS}).expect(400);
+      await t.client
+        .post(`/session/${code}/token`)
+        .set(admin())
+        .send({expireTime: Date.now() - 1000})
+        .expect(400);
+      await t.client
+        .post(`/session/${code}/token`)
+        .set(admin())
+        .send({expireTime: Date.now() + 31 * 24 * HOUR_MS})
+        .expect(400);
       await t.client.post(`/session/${code}/token`).set(admin()).send({role: 'owner'}).expect(422);
-      await t.client.post(`/session/${code}/token`).set(admin()).send({data: 'x'.repeat(1001)}).expect(422);
+      await t.client
+        .post(`/session/${code}/token`)
+        .set(admin())
+        .send({data: 'x'.repeat(1001)})
+        .expect(422);
     });
 
     it('moderator only for the creator or a ModerateMeeting holder', async () => {
@@ -182,7 +209,12 @@ describe('Meetings over the Vonage Video API (acceptance)', () => {
 
   describe('PATCH /session/{meetingLinkId}/end', () => {
     async function givenParticipant(code: string, id: string): Promise<string> {
-      const token = (await t.client.post(`/session/${code}/token`).set(bearer(givenBearerToken({id}))).send({})).body.token;
+      const token = (
+        await t.client
+          .post(`/session/${code}/token`)
+          .set(bearer(givenBearerToken({id})))
+          .send({})
+      ).body.token;
       const res = await fetch(`${t.emulator.url}/_emulator/participants`, {
         method: 'POST',
         headers: {'content-type': 'application/json'},

@@ -62,7 +62,9 @@ describe('A second provider registered through the extension point (acceptance)'
     const ended = fake.calls.find(call => call.method === 'endSession');
     expect(ended?.args[0]).to.containEql({provider: 'fake', sessionId: session, sessionName: `room-${code}`});
 
-    const events = await queryTestDatabase<{type: string; meeting_link: string; actor: string}>('SELECT type, meeting_link, actor FROM outbox_events ORDER BY id');
+    const events = await queryTestDatabase<{type: string; meeting_link: string; actor: string}>(
+      'SELECT type, meeting_link, actor FROM outbox_events ORDER BY id',
+    );
     expect(events.map(e => e.type)).to.eql(['meeting.created', 'attendee.joined', 'meeting.started', 'attendee.left', 'meeting.ended']);
     expect(events.every(e => e.meeting_link === code)).to.be.true();
     expect(events.map(e => e.actor)).to.eql(['admin', 'provider:fake', 'provider:fake', 'provider:fake', 'admin']);
@@ -79,7 +81,7 @@ describe('A second provider registered through the extension point (acceptance)'
       .expect(401);
   });
 
-  it("ends the meeting when the provider ends the session, and everyone still there leaves", async () => {
+  it('ends the meeting when the provider ends the session, and everyone still there leaves', async () => {
     const {body} = await t.client.post('/session').set(admin()).send({}).expect(200);
     await post({id: 's1', event: 'started', session: body.sessionId, at: T0}).expect(204);
     await post({id: 'j2', event: 'joined', session: body.sessionId, participant: 'p2', userKey: 'bob', at: T0 + 1000}).expect(204);
@@ -95,20 +97,26 @@ describe('A second provider registered through the extension point (acceptance)'
   });
 
   it('keeps a meeting on its own provider after the default changed, and 404s a callback for no provider', async () => {
-    await queryTestDatabase(`INSERT INTO video_session_details (provider, session_id, meeting_link, created_by) VALUES ('vonage', '1_MX4vonage', 'vonage-link', 'admin')`);
+    await queryTestDatabase(
+      `INSERT INTO video_session_details (provider, session_id, meeting_link, created_by) VALUES ('vonage', '1_MX4vonage', 'vonage-link', 'admin')`,
+    );
     const token = await t.client.post('/session/vonage-link/token').set(alice()).send({}).expect(200);
     expect(token.body).to.containEql({sessionId: '1_MX4vonage', applicationId: TEST_APPLICATION_ID});
     expect(fake.calls).to.be.empty();
     await t.client.post('/webhooks/nobody').set('Content-Type', 'application/json').send('{}').expect(404);
   });
 
-  it("refuses what the provider cannot do, naming it", async () => {
+  it('refuses what the provider cannot do, naming it', async () => {
     const e2ee = await t.client.post('/session').set(admin()).send({endToEndEncryption: true}).expect(400);
     expect(e2ee.body.error.message).to.match(/endToEndEncryption.*"fake"/);
     const {body} = await t.client.post('/session').set(admin()).send({}).expect(200);
     const role = await t.client.post(`/session/${body.code}/token`).set(admin()).send({role: 'subscriber'}).expect(400);
     expect(role.body.error.message).to.match(/subscriber.*publisher, moderator/);
-    const early = await t.client.post(`/session/${body.code}/token`).set(admin()).send({expireTime: Date.now() + 60_000}).expect(400);
+    const early = await t.client
+      .post(`/session/${body.code}/token`)
+      .set(admin())
+      .send({expireTime: Date.now() + 60_000})
+      .expect(400);
     expect(early.body.error.message).to.match(/between 30 minutes and 2 days/);
   });
 });

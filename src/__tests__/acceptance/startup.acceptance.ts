@@ -25,10 +25,26 @@ describe('Start-up configuration (acceptance)', function () {
     ['a port that is not a number', {PORT: 'eighty'}, /PORT must be a whole number/],
     ['a short JWT secret', {JWT_SECRET: 'short'}, /JWT_SECRET must be at least 32 characters/],
     ['production without a database', {NODE_ENV: 'production'}, /DB_HOST is required when NODE_ENV=production/],
-    ['production without a Vonage application', {NODE_ENV: 'production', DB_HOST: '127.0.0.1', JWT_SECRET: 'x'.repeat(32)}, /VONAGE_APPLICATION_ID is required/],
-    ['production accepting unsigned callbacks', {...PRODUCTION, WEBHOOK_ALLOW_UNSIGNED: 'true'}, /WEBHOOK_ALLOW_UNSIGNED must not be true when NODE_ENV=production/],
-    ['production without a Vonage signature secret', {...PRODUCTION, VONAGE_SIGNATURE_SECRET: ''}, /VONAGE_SIGNATURE_SECRET is required when NODE_ENV=production/],
-    ['a Vonage key file that does not exist', {VONAGE_APPLICATION_ID: 'app', VONAGE_PRIVATE_KEY: '/nope/private.key'}, /VONAGE_PRIVATE_KEY points to a file that cannot be read/],
+    [
+      'production without a Vonage application',
+      {NODE_ENV: 'production', DB_HOST: '127.0.0.1', JWT_SECRET: 'x'.repeat(32)},
+      /VONAGE_APPLICATION_ID is required/,
+    ],
+    [
+      'production accepting unsigned callbacks',
+      {...PRODUCTION, WEBHOOK_ALLOW_UNSIGNED: 'true'},
+      /WEBHOOK_ALLOW_UNSIGNED must not be true when NODE_ENV=production/,
+    ],
+    [
+      'production without a Vonage signature secret',
+      {...PRODUCTION, VONAGE_SIGNATURE_SECRET: ''},
+      /VONAGE_SIGNATURE_SECRET is required when NODE_ENV=production/,
+    ],
+    [
+      'a Vonage key file that does not exist',
+      {VONAGE_APPLICATION_ID: 'app', VONAGE_PRIVATE_KEY: '/nope/private.key'},
+      /VONAGE_PRIVATE_KEY points to a file that cannot be read/,
+    ],
   ];
   for (const [what, variables, message] of refusals) {
     it(`refuses to start with ${what}, naming the variable`, async () => {
@@ -46,7 +62,9 @@ describe('Start-up configuration (acceptance)', function () {
       const result = await runServiceToExit(cleanEnv({DATA_DIR: occupied}));
       expect(result.code).to.equal(1);
       const lines = result.output.trim().split('\n');
-      expect(lines.at(-1)).to.match(/^Cannot start: the embedded PostgreSQL did not start: initdb failed .* exists but is not empty\. Remove .*\/pg to start afresh\. Or set DB_HOST/);
+      expect(lines.at(-1)).to.match(
+        /^Cannot start: the embedded PostgreSQL did not start: initdb failed .* exists but is not empty\. Remove .*\/pg to start afresh\. Or set DB_HOST/,
+      );
       expect(result.output).to.not.match(/^\s+at |Unhandled|node:events/m);
     } finally {
       fs.rmSync(occupied, {recursive: true, force: true});

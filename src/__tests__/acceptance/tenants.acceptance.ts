@@ -43,7 +43,7 @@ describe('Tenants: meetings, attendees and archives scoped to the caller’s ten
     meeting = (await t.client.post('/session').set(acme()).send({}).expect(200)).body;
   });
 
-  it("answers 404 to another tenant and to a caller without one, for every route of the meeting", async () => {
+  it('answers 404 to another tenant and to a caller without one, for every route of the meeting', async () => {
     await t.client.get(`/session/${meeting.code}`).set(acme()).expect(200);
     for (const other of [globex(), untenanted()]) {
       await t.client.get(`/session/${meeting.code}`).set(other).expect(404);

@@ -49,9 +49,21 @@ describe('Signed callbacks that can never be stored: 204, recorded as rejected (
   const cases: Array<{name: string; body: () => string; reason: RegExp}> = [
     {name: 'a NUL in projectId', body: () => connection('vcs1:{\\"a\\":\\"alice\\"}').replace('"projectId":"p"', '"projectId":"\\u0000"'), reason: /Unicode/},
     {name: 'a NUL in the attendee of an earlier token', body: () => connection('vcs1:{\\"a\\":\\"al\\\\u0000ice\\"}'), reason: /^22/},
-    {name: 'a timestamp no date can hold', body: () => connection('vcs1:{\\"a\\":\\"alice\\"}').replace('"timestamp":1764000000000', '"timestamp":1e20'), reason: /the event time is not a valid date/},
-    {name: 'a timestamp before any date PostgreSQL holds', body: () => connection('vcs1:{\\"a\\":\\"alice\\"}').replace('"timestamp":1764000000000', '"timestamp":-8e15'), reason: /^22008/},
-    {name: 'an archive size out of range', body: () => `{"id":"a1","event":"archive","sessionId":"${sessionId}","status":"started","createdAt":1764000000000,"size":1e30,"duration":0}`, reason: /^22/},
+    {
+      name: 'a timestamp no date can hold',
+      body: () => connection('vcs1:{\\"a\\":\\"alice\\"}').replace('"timestamp":1764000000000', '"timestamp":1e20'),
+      reason: /the event time is not a valid date/,
+    },
+    {
+      name: 'a timestamp before any date PostgreSQL holds',
+      body: () => connection('vcs1:{\\"a\\":\\"alice\\"}').replace('"timestamp":1764000000000', '"timestamp":-8e15'),
+      reason: /^22008/,
+    },
+    {
+      name: 'an archive size out of range',
+      body: () => `{"id":"a1","event":"archive","sessionId":"${sessionId}","status":"started","createdAt":1764000000000,"size":1e30,"duration":0}`,
+      reason: /^22/,
+    },
     {name: 'a NUL in the session id', body: () => `{"sessionId":"s\\u0000","event":"sessionDestroyed","timestamp":1764000000000}`, reason: /^22/},
   ];
 

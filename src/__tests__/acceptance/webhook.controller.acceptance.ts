@@ -26,7 +26,10 @@ describe('Vonage callbacks: verified, idempotent presence and archives (acceptan
     meeting = (await t.client.post('/session').set(admin()).send({})).body;
   });
 
-  function post(payload: object, options: {secret?: string; iat?: number; path?: string; rawBody?: string; signBody?: string; applicationId?: string | null} = {}) {
+  function post(
+    payload: object,
+    options: {secret?: string; iat?: number; path?: string; rawBody?: string; signBody?: string; applicationId?: string | null} = {},
+  ) {
     const body = options.rawBody ?? JSON.stringify(payload);
     const applicationId = options.applicationId === null ? undefined : (options.applicationId ?? TEST_APPLICATION_ID);
     const token = signVonageCallback(options.signBody ?? body, options.secret ?? TEST_SIGNATURE_SECRET, {iat: options.iat, applicationId});
@@ -152,7 +155,9 @@ describe('Vonage callbacks: verified, idempotent presence and archives (acceptan
       const payload = connectionCreated(meeting.sessionId, 'c1', 'written by another app', T0);
       await post(payload).expect(204);
       await post(payload).expect(204);
-      expect(await queryTestDatabase<{outcome: string; payload: unknown}>('SELECT outcome, payload FROM webhook_events')).to.eql([{outcome: 'unknown_attendee', payload}]);
+      expect(await queryTestDatabase<{outcome: string; payload: unknown}>('SELECT outcome, payload FROM webhook_events')).to.eql([
+        {outcome: 'unknown_attendee', payload},
+      ]);
       expect((await attendees()).total).to.equal(0);
     });
 

@@ -1,6 +1,15 @@
 import {ensureTestDatabase, queryTestDatabase} from '../fixtures/postgres';
 
-const TABLES = ['outbox_events', 'audit_logs', 'storage_targets', 'webhook_events', 'archives', 'attendee_connections', 'session_attendees', 'video_session_details'];
+const TABLES = [
+  'outbox_events',
+  'audit_logs',
+  'storage_targets',
+  'webhook_events',
+  'archives',
+  'attendee_connections',
+  'session_attendees',
+  'video_session_details',
+];
 
 /** Every test starts from empty tables (schema and migrations stay). */
 export async function givenEmptyDatabase(): Promise<void> {

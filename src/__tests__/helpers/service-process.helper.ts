@@ -22,7 +22,11 @@ export function tempDataDir(): string {
 }
 
 /** Runs the service as `npm start` would, and waits for its first /health 200. */
-export async function startServiceProcess(env: NodeJS.ProcessEnv, port: number, timeoutMs = 60000): Promise<{child: ChildProcess; output: () => string; stop: () => Promise<void>}> {
+export async function startServiceProcess(
+  env: NodeJS.ProcessEnv,
+  port: number,
+  timeoutMs = 60000,
+): Promise<{child: ChildProcess; output: () => string; stop: () => Promise<void>}> {
   const child = spawn(process.execPath, [ENTRY], {env, cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe']});
   let output = '';
   child.stdout?.on('data', chunk => (output += String(chunk)));
@@ -30,7 +34,10 @@ export async function startServiceProcess(env: NodeJS.ProcessEnv, port: number, 
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`service exited with ${child.exitCode}: ${output}`);
-    const ok = await fetch(`http://127.0.0.1:${port}/health`).then(r => r.ok, () => false);
+    const ok = await fetch(`http://127.0.0.1:${port}/health`).then(
+      r => r.ok,
+      () => false,
+    );
     if (ok) break;
     if (Date.now() > deadline) {
       child.kill('SIGKILL');

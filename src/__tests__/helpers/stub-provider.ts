@@ -4,7 +4,9 @@ import type {VideoProvider} from '../../providers/video/types';
 import {VideoProviders} from '../../providers/video/video-providers';
 import type {Transaction, TransactionRunner} from '../../repositories/transaction';
 
-export type StubProvider = VideoProvider & {[K in 'createSession' | 'endSession' | 'issueJoinCredentials' | 'listArchives' | 'getArchive' | 'deleteArchive']: sinon.SinonStub};
+export type StubProvider = VideoProvider & {
+  [K in 'createSession' | 'endSession' | 'issueJoinCredentials' | 'listArchives' | 'getArchive' | 'deleteArchive']: sinon.SinonStub;
+};
 
 /** A provider of stubs, for services under unit test. */
 export function givenStubProvider(name = 'stub'): StubProvider {

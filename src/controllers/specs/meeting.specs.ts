@@ -16,7 +16,7 @@ export const CREATE_MEETING_SCHEMA: SchemaObject = {
     isScheduled: {type: 'boolean'},
     scheduleTime: {type: 'string', format: 'date-time', description: 'Required with isScheduled; must be in the future'},
     enableArchiving: {type: 'boolean', description: 'Record every session automatically'},
-    endToEndEncryption: {type: 'boolean', description: "End-to-end media encryption, where the provider supports it; excludes archiving"},
+    endToEndEncryption: {type: 'boolean', description: 'End-to-end media encryption, where the provider supports it; excludes archiving'},
     extId: {type: 'string', maxLength: 255},
     extMetadata: {type: 'object', description: `Stored as given; nests at most ${EXT_METADATA_MAX_DEPTH} levels deep`},
   },

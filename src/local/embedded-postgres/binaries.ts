@@ -95,7 +95,10 @@ export function reachableCopy(binaries: PostgresBinaries, sharedDir: string, acc
   }
   const copy = {...binaries, root: target, initdb: path.join(target, 'bin', 'initdb'), postgres: path.join(target, 'bin', 'postgres')};
   if (!accountCanRun(copy, account)) {
-    throw new EmbeddedDatabaseError(`the OS user "postgres" cannot run the binaries copied to ${target}`, `Check the modes of ${sharedDir} and the directories above it. ${USE_OWN_DATABASE}`);
+    throw new EmbeddedDatabaseError(
+      `the OS user "postgres" cannot run the binaries copied to ${target}`,
+      `Check the modes of ${sharedDir} and the directories above it. ${USE_OWN_DATABASE}`,
+    );
   }
   return copy;
 }

@@ -32,7 +32,15 @@ export async function initialiseCluster(options: PostgresProcessOptions): Promis
   try {
     if (runAs) fs.chownSync(passwordFile, runAs.uid, runAs.gid);
     // --no-sync: a development cluster gains nothing from flushing its empty catalog, and starts in half the time.
-    const args = [`--pgdata=${databaseDir}`, '--auth=password', `--username=${options.user}`, `--pwfile=${passwordFile}`, '--encoding=UTF8', '--locale=C', '--no-sync'];
+    const args = [
+      `--pgdata=${databaseDir}`,
+      '--auth=password',
+      `--username=${options.user}`,
+      `--pwfile=${passwordFile}`,
+      '--encoding=UTF8',
+      '--locale=C',
+      '--no-sync',
+    ];
     const result = await run(options.binaries.initdb, args, spawnOptions(runAs));
     if (result.code !== 0) {
       throw new EmbeddedDatabaseError(
@@ -67,8 +75,7 @@ export class PostgresProcess {
     child.stderr?.on('data', chunk => (stderr = (stderr + String(chunk)).slice(-4000)));
     child.stdout?.resume();
     const failed = new Promise<never>((_, reject) => {
-      const fail = (why: string) =>
-        reject(new EmbeddedDatabaseError(`postgres ${why} (data in ${options.databaseDir})`, `${USE_OWN_DATABASE}`));
+      const fail = (why: string) => reject(new EmbeddedDatabaseError(`postgres ${why} (data in ${options.databaseDir})`, `${USE_OWN_DATABASE}`));
       child.once('error', error => fail(`could not be run: ${error.message}`));
       child.once('close', code => fail(`exited with code ${code}: ${lastError(stderr)}`));
     });

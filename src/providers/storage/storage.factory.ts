@@ -15,9 +15,11 @@ export interface ArchiveStorageOptions {
  */
 export function createArchiveStorage(config: StorageTargetConfig, options: ArchiveStorageOptions = {}): ArchiveStorage {
   if (config.type === 's3') {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use, not at start
     const {S3ArchiveStorage} = require('./s3/s3.storage') as typeof import('./s3/s3.storage');
     return new S3ArchiveStorage(config, options);
   }
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use, not at start
   const {AzureBlobArchiveStorage} = require('./azure/azure-blob.storage') as typeof import('./azure/azure-blob.storage');
   return new AzureBlobArchiveStorage(config, options);
 }

@@ -14,13 +14,7 @@ export class VideoProviderError extends Error {
   /** True for transport errors and 5xx: safe to retry later with backoff. */
   readonly retryable: boolean;
 
-  constructor(options: {
-    provider: string;
-    code: VideoProviderErrorCode;
-    message: string;
-    status?: number;
-    cause?: unknown;
-  }) {
+  constructor(options: {provider: string; code: VideoProviderErrorCode; message: string; status?: number; cause?: unknown}) {
     super(options.message, {cause: options.cause});
     this.name = 'VideoProviderError';
     this.provider = options.provider;

@@ -9,8 +9,8 @@ export function uploadLocationOf(target: StoredStorageTarget): ArchiveLocation {
     kind: target.type,
     container: (target.type === 's3' ? s.bucket : s.container) ?? '',
     endpoint: s.endpoint ?? null,
-    region: target.type === 's3' ? s.region ?? null : null,
-    account: target.type === 'azure' ? s.accountName ?? null : null,
+    region: target.type === 's3' ? (s.region ?? null) : null,
+    account: target.type === 'azure' ? (s.accountName ?? null) : null,
     targetId: target.id,
   };
 }

@@ -24,7 +24,13 @@ export class ArchiveStatusService {
   async apply(tx: Transaction, meeting: MeetingSession, archive: ProviderArchive, actor: string): Promise<boolean> {
     const storageKey = archive.status === 'uploaded' ? archive.objectKey : null;
     const location = storageKey ? await this.uploadLocation(tx) : null;
-    const changed = await this.archives.applyStatus(tx, {meetingId: meeting.id, sessionId: archive.sessionId, update: archive, storage: {location, storageKey}, actor});
+    const changed = await this.archives.applyStatus(tx, {
+      meetingId: meeting.id,
+      sessionId: archive.sessionId,
+      update: archive,
+      storage: {location, storageKey},
+      actor,
+    });
     if (changed) await this.meetings.markArchived(tx, meeting.id, archive.id, location?.kind ?? null);
     return changed;
   }

@@ -87,7 +87,9 @@ function optionalUrl(value: string | undefined): string | undefined {
     throw new ValidationError('endpoint must not contain user info (user:password@): send credentials in their own fields');
   }
   if (url.search !== '' || url.hash !== '' || /[?#]/.test(value)) {
-    throw new ValidationError('endpoint must not contain a query string or fragment (a SAS token belongs in no URL we store): send credentials in their own fields');
+    throw new ValidationError(
+      'endpoint must not contain a query string or fragment (a SAS token belongs in no URL we store): send credentials in their own fields',
+    );
   }
   return value.replace(/\/+$/, '');
 }

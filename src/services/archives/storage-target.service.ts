@@ -156,7 +156,12 @@ function toStored(target: StorageTargetConfig, box: SecretBox, providerApplied: 
 
 function toView(stored: Omit<StoredStorageTarget, 'id'>): StorageTargetView {
   const s = stored.settings as Record<string, string | boolean | undefined>;
-  const view: StorageTargetView = {type: stored.type, fallback: stored.fallback, providerApplied: stored.providerApplied, modifiedOn: stored.modifiedOn.toISOString()};
+  const view: StorageTargetView = {
+    type: stored.type,
+    fallback: stored.fallback,
+    providerApplied: stored.providerApplied,
+    modifiedOn: stored.modifiedOn.toISOString(),
+  };
   for (const key of ['bucket', 'region', 'container', 'accountName', 'endpoint', 'forcePathStyle'] as const) {
     if (s[key] !== undefined) (view as unknown as Record<string, unknown>)[key] = s[key];
   }

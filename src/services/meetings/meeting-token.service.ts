@@ -50,7 +50,9 @@ export class MeetingTokenService {
     }
     const role = request.role ?? 'publisher';
     if (!provider.capabilities.roles.includes(role)) {
-      throw new ValidationError(`role "${role}" is not supported by the video provider "${provider.name}" (supported: ${provider.capabilities.roles.join(', ')})`);
+      throw new ValidationError(
+        `role "${role}" is not supported by the video provider "${provider.name}" (supported: ${provider.capabilities.roles.join(', ')})`,
+      );
     }
     if (role === 'moderator' && meeting.createdBy !== caller.id && !caller.permissions.includes(Permission.ModerateMeeting)) {
       throw new PermissionDeniedError(`Only the meeting's creator or a holder of ${Permission.ModerateMeeting} can join as moderator`);
@@ -84,7 +86,9 @@ function checkJoinIdentity(attendeeId: string, data: string | undefined, provide
   const idProblem = unsafeTextReason(attendeeId);
   if (idProblem) throw new ValidationError(`The caller id of the bearer token ${idProblem}`);
   if (attendeeId.length > limits.maxAttendeeIdChars) {
-    throw new ValidationError(`The caller id of the bearer token must be at most ${limits.maxAttendeeIdChars} characters to join a meeting on "${providerName}"`);
+    throw new ValidationError(
+      `The caller id of the bearer token must be at most ${limits.maxAttendeeIdChars} characters to join a meeting on "${providerName}"`,
+    );
   }
   if (data === undefined) return;
   const dataProblem = unsafeTextReason(data);
@@ -96,7 +100,11 @@ function checkJoinIdentity(attendeeId: string, data: string | undefined, provide
 
 /** `30 days`, `2 hours`, `30 minutes`, `5 seconds`: the largest unit that divides evenly. */
 function describeSeconds(seconds: number): string {
-  for (const [unit, size] of [['day', 86400], ['hour', 3600], ['minute', 60]] as const) {
+  for (const [unit, size] of [
+    ['day', 86400],
+    ['hour', 3600],
+    ['minute', 60],
+  ] as const) {
     if (seconds >= size && seconds % size === 0) return `${seconds / size} ${unit}${seconds === size ? '' : 's'}`;
   }
   return `${seconds} second${seconds === 1 ? '' : 's'}`;

@@ -128,7 +128,10 @@ export class MeetingService {
     if (Object.keys(edit).length === 0) return;
     const written = await this.transactions.run(async tx => {
       if (!(await this.meetings.updateIfOpen(tx, meeting.id!, edit, actor.id))) return false;
-      await this.audit.record({actor: actor.id, action: 'meeting.edit', entityType: 'meeting', entityId: meetingLink, before: meeting.toJSON(), after: edit}, tx);
+      await this.audit.record(
+        {actor: actor.id, action: 'meeting.edit', entityType: 'meeting', entityId: meetingLink, before: meeting.toJSON(), after: edit},
+        tx,
+      );
       return true;
     });
     if (!written) throw new MeetingStateError('The meeting has ended and can no longer be edited');
@@ -154,7 +157,7 @@ export class MeetingService {
     let lastError: unknown;
     let linkAttempts = 0;
     let meetingLink = data.meetingLink;
-    for (let attempt = 0; attempt <= RECORD_RETRY_DELAYS_MS.length; ) {
+    for (let attempt = 0; attempt <= RECORD_RETRY_DELAYS_MS.length;) {
       try {
         const created = {...data, meetingLink};
         return await this.meetings.insert(created, auditViewOf(created));

@@ -26,7 +26,12 @@ export class PresenceService {
    * A participant joined or left: claim, connection fact, presence and its events in one round trip.
    * A participant no attendee of ours can be named for is recorded as `unknown_attendee`.
    */
-  async recordParticipant(claim: CallbackClaim, meeting: MeetingSession, event: ParticipantEvent, actor: string): Promise<'processed' | 'duplicate' | 'unknown_attendee'> {
+  async recordParticipant(
+    claim: CallbackClaim,
+    meeting: MeetingSession,
+    event: ParticipantEvent,
+    actor: string,
+  ): Promise<'processed' | 'duplicate' | 'unknown_attendee'> {
     const fact = await this.factOf(meeting.id, event);
     if (!fact) return (await this.callbacks.claim(undefined, claim, 'unknown_attendee')) ? 'unknown_attendee' : 'duplicate';
     return (await this.attendees.recordConnectionEvent(claim, fact, actor)) === 'duplicate' ? 'duplicate' : 'processed';
@@ -45,7 +50,10 @@ export class PresenceService {
     const ended = await this.meetings.endIfOpen(tx, {meetingId: meeting.id}, end);
     await this.attendees.closeAllConnections(tx, meeting.id, end);
     if (ended) {
-      await this.audit.record({actor: end.actor, action: 'meeting.end', entityType: 'meeting', entityId: meeting.meetingLink, after: {endTime: end.at, reason: end.reason}}, tx);
+      await this.audit.record(
+        {actor: end.actor, action: 'meeting.end', entityType: 'meeting', entityId: meeting.meetingLink, after: {endTime: end.at, reason: end.reason}},
+        tx,
+      );
     }
   }
 

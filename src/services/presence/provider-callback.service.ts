@@ -66,7 +66,12 @@ export class ProviderCallbackService {
    */
   async handle(providerName: string, received: ReceivedVideoEvent): Promise<EventHandling> {
     const {event} = received;
-    const claim: CallbackClaim = {dedupeKey: received.dedupeKey, eventType: received.recordedType, sessionId: event.sessionId, payloadJson: received.payloadJson};
+    const claim: CallbackClaim = {
+      dedupeKey: received.dedupeKey,
+      eventType: received.recordedType,
+      sessionId: event.sessionId,
+      payloadJson: received.payloadJson,
+    };
     const invalidTime = invalidTimeOf(event);
     if (invalidTime) return this.reject(providerName, claim, `${invalidTime} is not a valid date`);
     try {

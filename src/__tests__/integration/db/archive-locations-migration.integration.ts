@@ -34,7 +34,9 @@ describe('Migration archive-upload-locations (integration)', () => {
     // A second current target per scope is refused; superseded ones may pile up.
     await queryTestDatabase(`UPDATE ${schema}.storage_targets SET superseded_at = now()`);
     await queryTestDatabase(`INSERT INTO ${schema}.storage_targets (type, settings, secrets_ciphertext) VALUES ('s3', '{}', 'x')`);
-    await expect(queryTestDatabase(`INSERT INTO ${schema}.storage_targets (type, settings, secrets_ciphertext) VALUES ('s3', '{}', 'y')`)).to.be.rejectedWith(/unique/);
+    await expect(queryTestDatabase(`INSERT INTO ${schema}.storage_targets (type, settings, secrets_ciphertext) VALUES ('s3', '{}', 'y')`)).to.be.rejectedWith(
+      /unique/,
+    );
 
     await migrateDown(scratch, since);
     expect(await queryTestDatabase(`SELECT count(*)::int AS n FROM ${schema}.storage_targets`)).to.eql([{n: 1}]);

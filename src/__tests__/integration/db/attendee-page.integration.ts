@@ -24,7 +24,9 @@ describe('Attendee page serialised by PostgreSQL (integration)', () => {
   beforeEach(givenEmptyDatabase);
 
   async function givenAttendees(): Promise<void> {
-    const [meeting] = await queryTestDatabase<{id: string}>(`INSERT INTO video_session_details (provider, session_id, meeting_link) VALUES ('vonage', 's', 'm') RETURNING id`);
+    const [meeting] = await queryTestDatabase<{id: string}>(
+      `INSERT INTO video_session_details (provider, session_id, meeting_link) VALUES ('vonage', 's', 'm') RETURNING id`,
+    );
     await queryTestDatabase(
       `INSERT INTO session_attendees (session_detail_id, attendee, connection_ids, is_present, joined_at, left_at, ext_metadata) VALUES
          ($1, 'plain', '{c1}', true, '2026-11-30 06:32:36.289999+00', NULL, NULL),

@@ -20,7 +20,10 @@ describe('Listing counts kept by triggers (integration)', () => {
   beforeEach(givenEmptyDatabase);
 
   async function givenMeeting(link: string): Promise<number> {
-    const [row] = await queryTestDatabase<{id: string}>(`INSERT INTO video_session_details (provider, session_id, meeting_link) VALUES ('vonage', $1, $2) RETURNING id`, [`s-${link}`, link]);
+    const [row] = await queryTestDatabase<{id: string}>(
+      `INSERT INTO video_session_details (provider, session_id, meeting_link) VALUES ('vonage', $1, $2) RETURNING id`,
+      [`s-${link}`, link],
+    );
     return Number(row.id);
   }
 
@@ -28,7 +31,18 @@ describe('Listing counts kept by triggers (integration)', () => {
   async function connection(meetingId: number, attendee: string, connectionId: string, connected: boolean): Promise<boolean> {
     const result = await pool.query<{claimed: boolean}>(
       "SELECT record_connection_event($1, $2, $3, $4::jsonb, $5, $6, $7, $8, $9, $10, NULL, NULL) <> 'duplicate' AS claimed",
-      [`event-${++eventNumber}`, connected ? 'connectionCreated' : 'connectionDestroyed', 's', '{}', meetingId, attendee, connectionId, connected, new Date(), connected ? null : 'clientDisconnected'],
+      [
+        `event-${++eventNumber}`,
+        connected ? 'connectionCreated' : 'connectionDestroyed',
+        's',
+        '{}',
+        meetingId,
+        attendee,
+        connectionId,
+        connected,
+        new Date(),
+        connected ? null : 'clientDisconnected',
+      ],
     );
     return result.rows[0].claimed;
   }
@@ -62,7 +76,10 @@ describe('Listing counts kept by triggers (integration)', () => {
     // A second device of an attendee, and a leave of one of two devices: presence unchanged.
     await connection(first, 'user-1', 'c-1b', true);
     await connection(first, 'user-1', 'c-1', false);
-    const replay = await pool.query(`SELECT record_connection_event('event-1', 'connectionCreated', 's', '{}', $1, 'user-0', 'c-0', true, now(), NULL, NULL, NULL) <> 'duplicate' AS claimed`, [second]);
+    const replay = await pool.query(
+      `SELECT record_connection_event('event-1', 'connectionCreated', 's', '{}', $1, 'user-0', 'c-0', true, now(), NULL, NULL, NULL) <> 'duplicate' AS claimed`,
+      [second],
+    );
     expect(replay.rows[0].claimed).to.be.false();
 
     const {kept, real} = await attendeeCounts();
@@ -111,7 +128,9 @@ describe('Listing counts kept by triggers (integration)', () => {
        SELECT 'a-' || g, CASE WHEN g % 4 = 0 THEN $2 ELSE $1 END::bigint, 's', 'started', now() FROM generate_series(1, 40) g`,
       [meeting, other],
     );
-    await queryTestDatabase(`INSERT INTO archives (archive_id, session_detail_id, session_id, status, created_at) VALUES ('orphan', NULL, 's', 'started', now())`);
+    await queryTestDatabase(
+      `INSERT INTO archives (archive_id, session_detail_id, session_id, status, created_at) VALUES ('orphan', NULL, 's', 'started', now())`,
+    );
     await queryTestDatabase(`UPDATE archives SET status = 'available' WHERE archive_id LIKE 'a-1%'`);
     await queryTestDatabase(`UPDATE archives SET deleted = true, status = 'deleted' WHERE archive_id LIKE 'a-2%'`);
     await queryTestDatabase(`UPDATE archives SET modified_on = now()`);
@@ -155,7 +174,9 @@ describe('Listing counts kept by triggers (integration)', () => {
          SELECT 'a' || g, 1, 's', 'available', now() FROM generate_series(1, 7) g`,
       );
       await migrateUp(scratch);
-      const attendees = await pool.query(`SELECT sum(attendees)::int AS attendees, sum(present)::int AS present FROM vcs_counts_backfill.session_attendee_counts`);
+      const attendees = await pool.query(
+        `SELECT sum(attendees)::int AS attendees, sum(present)::int AS present FROM vcs_counts_backfill.session_attendee_counts`,
+      );
       expect(attendees.rows).to.eql([{attendees: 30, present: 15}]);
       const archives = await pool.query(`SELECT sum(archives)::int AS archives FROM vcs_counts_backfill.archive_counts WHERE status = 'available'`);
       expect(archives.rows).to.eql([{archives: 7}]);

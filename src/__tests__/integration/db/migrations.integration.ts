@@ -42,7 +42,9 @@ describe('SQL migrations (integration)', () => {
       'refresh_attendee_presence',
     ]);
     await migrateDown(scratch, applied.length);
-    const left = await queryTestDatabase(`SELECT table_name FROM information_schema.tables WHERE table_schema = 'vcs_migration_check' AND table_name <> 'pgmigrations'`);
+    const left = await queryTestDatabase(
+      `SELECT table_name FROM information_schema.tables WHERE table_schema = 'vcs_migration_check' AND table_name <> 'pgmigrations'`,
+    );
     expect(left).to.have.length(0);
     expect(await queryTestDatabase(routines)).to.have.length(0);
   });

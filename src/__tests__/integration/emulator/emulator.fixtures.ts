@@ -108,8 +108,18 @@ function withoutUndefined(claims: Record<string, unknown>): Record<string, unkno
 }
 
 /** An in-memory ArchiveStorage: records what the emulator uploads; `failPuts` makes uploads fail. */
-export function givenMemoryStorage(): {factory: ArchiveStorageFactory; objects: Map<string, {body: Buffer; contentType: string}>; configs: StorageTargetConfig[]; failPuts: boolean} {
-  const kit = {objects: new Map<string, {body: Buffer; contentType: string}>(), configs: [] as StorageTargetConfig[], failPuts: false, factory: undefined as unknown as ArchiveStorageFactory};
+export function givenMemoryStorage(): {
+  factory: ArchiveStorageFactory;
+  objects: Map<string, {body: Buffer; contentType: string}>;
+  configs: StorageTargetConfig[];
+  failPuts: boolean;
+} {
+  const kit = {
+    objects: new Map<string, {body: Buffer; contentType: string}>(),
+    configs: [] as StorageTargetConfig[],
+    failPuts: false,
+    factory: undefined as unknown as ArchiveStorageFactory,
+  };
   kit.factory = config => {
     kit.configs.push(config);
     const storage: ArchiveStorage = {
@@ -155,7 +165,11 @@ export function readStoredZip(zip: Buffer): Map<string, Buffer> {
  * An emulator with the test application's identity, posting callbacks to `callbackUrl`.
  * Archives are processed at once; idle stops and session ends keep Vonage's minute unless a test shortens them.
  */
-export function givenEmulator(callbackUrl: string, storageFactory?: ArchiveStorageFactory, timing: Partial<EmulatorTiming> = {archiveProcessingMs: 10}): VonageVideoEmulator {
+export function givenEmulator(
+  callbackUrl: string,
+  storageFactory?: ArchiveStorageFactory,
+  timing: Partial<EmulatorTiming> = {archiveProcessingMs: 10},
+): VonageVideoEmulator {
   return new VonageVideoEmulator({
     timing,
     applicationId: TEST_APPLICATION_ID,

@@ -60,16 +60,39 @@ describe('VonageVideoEmulator: archives, media and storage targets (integration)
     return jwt.sign({iss: TEST_API_KEY, ist: 'project', iat, exp: iat + 180, jti: randomUUID(), ...over}, secret, {algorithm: 'HS256'});
   };
   const putStorage = (body: unknown, token = projectJwt()) => call('PUT', `/v2/project/${TEST_API_KEY}/archive/storage`, body, {'x-opentok-auth': token});
-  const s3Body = (fallback = 'none') => ({type: 's3', config: {accessKey: 'AK', secretKey: 'SK', bucket: 'recordings', endpoint: 'http://127.0.0.1:4568'}, fallback});
+  const s3Body = (fallback = 'none') => ({
+    type: 's3',
+    config: {accessKey: 'AK', secretKey: 'SK', bucket: 'recordings', endpoint: 'http://127.0.0.1:4568'},
+    fallback,
+  });
 
-  it('a recording starts with a signed `started` archive callback carrying Vonage\'s fields', async () => {
+  it("a recording starts with a signed `started` archive callback carrying Vonage's fields", async () => {
     const sessionId = await givenSessionWithPublisher();
     const archive = await startRecording(sessionId);
     expect(archive).to.containEql({sessionId, status: 'started', name: 'standup', outputMode: 'composed', url: null, projectId: TEST_APPLICATION_ID});
     const [started] = archiveCallbacks();
     verifySignedCallback(started, TEST_SIGNATURE_SECRET);
-    expect(started.json).to.containEql({id: archive.id, event: 'archive', status: 'started', partnerId: TEST_APPLICATION_ID, projectId: TEST_APPLICATION_ID, sessionId});
-    expect(started.json).to.have.properties(['createdAt', 'duration', 'name', 'reason', 'resolution', 'size', 'url', 'hasAudio', 'hasVideo', 'streamMode', 'updatedAt']);
+    expect(started.json).to.containEql({
+      id: archive.id,
+      event: 'archive',
+      status: 'started',
+      partnerId: TEST_APPLICATION_ID,
+      projectId: TEST_APPLICATION_ID,
+      sessionId,
+    });
+    expect(started.json).to.have.properties([
+      'createdAt',
+      'duration',
+      'name',
+      'reason',
+      'resolution',
+      'size',
+      'url',
+      'hasAudio',
+      'hasVideo',
+      'streamMode',
+      'updatedAt',
+    ]);
   });
 
   it('without a storage target, stopping sends stopped → available with a downloadable MP4 url', async () => {
@@ -100,7 +123,10 @@ describe('VonageVideoEmulator: archives, media and storage targets (integration)
     const download = await fetch(String(archive.url));
     expect(download.headers.get('content-type')).to.equal('application/zip');
     const entries = readStoredZip(Buffer.from(await download.arrayBuffer()));
-    const manifest = JSON.parse(entries.get(`${String(archive.id)}.json`)!.toString('utf8')) as {sessionId: string; files: Array<{filename: string; connectionData: string}>};
+    const manifest = JSON.parse(entries.get(`${String(archive.id)}.json`)!.toString('utf8')) as {
+      sessionId: string;
+      files: Array<{filename: string; connectionData: string}>;
+    };
     expect(manifest.sessionId).to.equal(sessionId);
     expect(manifest.files).to.have.length(1);
     expect(manifest.files[0].connectionData).to.equal('vcs1:{"attendee":"a-1"}');
@@ -115,12 +141,23 @@ describe('VonageVideoEmulator: archives, media and storage targets (integration)
     const object = storage.objects.get(archiveObjectKey(TEST_APPLICATION_ID, String(archive.id), 'composed'));
     expect(object?.contentType).to.equal('video/mp4');
     expect(storage.configs[0]).to.eql({
-      type: 's3', bucket: 'recordings', accessKey: 'AK', secretKey: 'SK', region: 'us-east-1', endpoint: 'http://127.0.0.1:4568', forcePathStyle: true, fallback: 'none',
+      type: 's3',
+      bucket: 'recordings',
+      accessKey: 'AK',
+      secretKey: 'SK',
+      region: 'us-east-1',
+      endpoint: 'http://127.0.0.1:4568',
+      forcePathStyle: true,
+      fallback: 'none',
     });
   });
 
   it('maps an Azure target on loopback to an Azurite endpoint for the upload', async () => {
-    await putStorage({type: 'azure', config: {accountName: 'devstoreaccount1', accountKey: 'a2V5', container: 'c', domain: '127.0.0.1:10000'}, fallback: 'none'});
+    await putStorage({
+      type: 'azure',
+      config: {accountName: 'devstoreaccount1', accountKey: 'a2V5', container: 'c', domain: '127.0.0.1:10000'},
+      fallback: 'none',
+    });
     await stopRecording((await startRecording(await givenSessionWithPublisher())).id as string);
     expect(storage.configs[0]).to.containEql({type: 'azure', endpoint: 'http://127.0.0.1:10000/devstoreaccount1'});
   });
@@ -151,7 +188,10 @@ describe('VonageVideoEmulator: archives, media and storage targets (integration)
       await stopRecording(first.id as string);
       const second = await startRecording(sessionId);
       await startRecording(await givenSessionWithPublisher());
-      const page = (await (await call('GET', `${project}/archive?sessionId=${sessionId}&offset=0&count=1`)).json()) as {count: number; items: Array<{id: string}>};
+      const page = (await (await call('GET', `${project}/archive?sessionId=${sessionId}&offset=0&count=1`)).json()) as {
+        count: number;
+        items: Array<{id: string}>;
+      };
       expect(page.count).to.equal(2);
       expect(page.items.map(a => a.id)).to.eql([second.id]);
     });

@@ -70,14 +70,19 @@ describe('VonageVideoEmulator: REST auth, sessions, participants, callbacks (int
 
     it('records each request with its verified claims; reset() forgets them', async () => {
       await givenSession();
-      expect(emulator.requests[0]).to.containDeep({method: 'POST', path: '/session/create', body: {archiveMode: 'manual'}, jwtClaims: {application_id: TEST_APPLICATION_ID}});
+      expect(emulator.requests[0]).to.containDeep({
+        method: 'POST',
+        path: '/session/create',
+        body: {archiveMode: 'manual'},
+        jwtClaims: {application_id: TEST_APPLICATION_ID},
+      });
       emulator.reset();
       expect(emulator.requests).to.have.length(0);
     });
   });
 
   describe('POST /session/create', () => {
-    it('answers Vonage\'s array with a Vonage-like session id', async () => {
+    it("answers Vonage's array with a Vonage-like session id", async () => {
       const res = await rest('POST', '/session/create', {token: givenRestJwt(), form: {archiveMode: 'always', 'p2p.preference': 'disabled', location: 'null'}});
       const [session] = (await res.json()) as Array<Record<string, string>>;
       expect(session.session_id).to.match(/^2_MX4[A-Za-z0-9_-]{30,}$/);
@@ -167,7 +172,7 @@ describe('VonageVideoEmulator: REST auth, sessions, participants, callbacks (int
       });
     }
 
-    it('delivers a session\'s callbacks one at a time, in order, even for concurrent joins', async () => {
+    it("delivers a session's callbacks one at a time, in order, even for concurrent joins", async () => {
       const sessionId = await givenSession();
       receiver.delayMs = 30;
       await Promise.all([join(sessionId), join(sessionId), join(sessionId)]);

@@ -44,7 +44,9 @@ function givenFailingHandler(queue: string, retryPolicy: RetryPolicy, schedule?:
 
 const givenQueue = () => new PgBossJobQueue({connection: TEST_DATABASE, schema, pollingIntervalSeconds: 0.5, logger: createLogger('silent')});
 const queueRows = (names: string[]) =>
-  queryTestDatabase<QueueRow>(`SELECT name, retry_limit, retry_delay, retry_backoff, expire_seconds FROM ${schema}.queue WHERE name = ANY($1) ORDER BY name`, [names]);
+  queryTestDatabase<QueueRow>(`SELECT name, retry_limit, retry_delay, retry_backoff, expire_seconds FROM ${schema}.queue WHERE name = ANY($1) ORDER BY name`, [
+    names,
+  ]);
 const jobRows = (names: string[]) =>
   queryTestDatabase<JobRow>(`SELECT name, state::text, retry_count, retry_limit, retry_delay FROM ${schema}.job WHERE name = ANY($1) ORDER BY name`, [names]);
 
@@ -56,7 +58,7 @@ async function waitFor(check: () => Promise<boolean>, timeoutMs = 20000): Promis
   }
 }
 
-describe('Job handlers and their queues\' retry policies (integration)', function () {
+describe("Job handlers and their queues' retry policies (integration)", function () {
   this.timeout(60000);
   let context: Context;
   let queue: PgBossJobQueue;
@@ -83,7 +85,7 @@ describe('Job handlers and their queues\' retry policies (integration)', functio
   afterEach(() => observer.stop());
   after(() => queryTestDatabase(`DROP SCHEMA IF EXISTS ${schema} CASCADE`));
 
-  it('creates each handler\'s queue with its own retry policy, and its schedule', async () => {
+  it("creates each handler's queue with its own retry policy, and its schedule", async () => {
     expect(await queueRows([once.queue, fourTimes.queue])).to.eql([
       {name: 'test-run-four-times', retry_limit: 3, retry_delay: 1, retry_backoff: false, expire_seconds: 30},
       {name: 'test-run-once', retry_limit: 0, retry_delay: 0, retry_backoff: false, expire_seconds: 60},
@@ -91,7 +93,7 @@ describe('Job handlers and their queues\' retry policies (integration)', functio
     expect(await queryTestDatabase(`SELECT name, cron FROM ${schema}.schedule`)).to.eql([{name: 'test-run-once', cron: '0 0 1 1 *'}]);
   });
 
-  it('retries a failing job as its own queue\'s policy says, and no more', async () => {
+  it("retries a failing job as its own queue's policy says, and no more", async () => {
     await queue.enqueue(once.queue, {});
     await queue.enqueue(fourTimes.queue, {});
     const names = [once.queue, fourTimes.queue];
@@ -103,7 +105,7 @@ describe('Job handlers and their queues\' retry policies (integration)', functio
     expect({once: once.runs, fourTimes: fourTimes.runs}).to.eql({once: 1, fourTimes: 4});
   });
 
-  it('gives a job enqueued by a replica that never declared the queue the queue\'s policy', async () => {
+  it("gives a job enqueued by a replica that never declared the queue the queue's policy", async () => {
     const apiOnly = givenQueue();
     await apiOnly.start();
     try {

@@ -19,7 +19,9 @@ function resolverFor(answers: Record<string, string>): Resolver {
 }
 
 /** Counts requests; answers each with `respond`. */
-async function startRecordingServer(respond: (res: http.ServerResponse) => void): Promise<{url: string; port: number; hits: () => number; stop(): Promise<void>}> {
+async function startRecordingServer(
+  respond: (res: http.ServerResponse) => void,
+): Promise<{url: string; port: number; hits: () => number; stop(): Promise<void>}> {
   let hits = 0;
   const server = http.createServer((req, res) => {
     hits++;
@@ -41,10 +43,12 @@ async function startRecordingServer(respond: (res: http.ServerResponse) => void)
 }
 
 async function probeFailure(target: StorageTargetConfig, guard?: OutboundGuard): Promise<StorageProbeError> {
-  const error = await createArchiveStorage(target, {outbound: guard}).probe().then(
-    () => undefined,
-    (e: unknown) => e,
-  );
+  const error = await createArchiveStorage(target, {outbound: guard})
+    .probe()
+    .then(
+      () => undefined,
+      (e: unknown) => e,
+    );
   expect(error).to.be.instanceOf(StorageProbeError);
   return error as StorageProbeError;
 }

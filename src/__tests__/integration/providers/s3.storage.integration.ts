@@ -35,7 +35,12 @@ describe('S3ArchiveStorage against s3rver (integration)', function () {
   }
 
   async function objectKeysUnder(prefix: string): Promise<string[]> {
-    const client = new S3Client({endpoint: s3rver.endpoint, region: 'us-east-1', forcePathStyle: true, credentials: {accessKeyId: s3rver.accessKey, secretAccessKey: s3rver.secretKey}});
+    const client = new S3Client({
+      endpoint: s3rver.endpoint,
+      region: 'us-east-1',
+      forcePathStyle: true,
+      credentials: {accessKeyId: s3rver.accessKey, secretAccessKey: s3rver.secretKey},
+    });
     try {
       const listing = await client.send(new ListObjectsV2Command({Bucket: BUCKET, Prefix: prefix}));
       return (listing.Contents ?? []).map(object => object.Key!);

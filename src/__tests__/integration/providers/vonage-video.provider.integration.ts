@@ -151,7 +151,7 @@ describe('VonageVideoProvider against the emulator (integration)', () => {
       return {sessionId, archiveId: archive.id as string};
     }
 
-    it('lists a session\'s archives with Vonage\'s query parameters', async () => {
+    it("lists a session's archives with Vonage's query parameters", async () => {
       const vonage = givenProvider();
       const {sessionId, archiveId} = await givenRecording(vonage);
       const page = await vonage.searchArchives({sessionId, offset: 0, count: 50});
@@ -192,7 +192,14 @@ describe('VonageVideoProvider against the emulator (integration)', () => {
 
   describe('applyStorageTarget', () => {
     it('PUTs the OpenTok body with an HS256 X-OPENTOK-AUTH project JWT', async () => {
-      const result = await givenProvider().applyStorageTarget({type: 's3', bucket: 'b', accessKey: 'k', secretKey: 's', endpoint: 'http://127.0.0.1:4568', fallback: 'provider'});
+      const result = await givenProvider().applyStorageTarget({
+        type: 's3',
+        bucket: 'b',
+        accessKey: 'k',
+        secretKey: 's',
+        endpoint: 'http://127.0.0.1:4568',
+        fallback: 'provider',
+      });
       expect(result).to.eql({applied: true});
       const put = emulator.requests.find(r => r.method === 'PUT')!;
       expect(put.path).to.equal(`/v2/project/${TEST_API_KEY}/archive/storage`);
@@ -204,8 +211,15 @@ describe('VonageVideoProvider against the emulator (integration)', () => {
       expect(state.storageTarget).to.eql({type: 's3', fallback: 'opentok'});
     });
 
-    it('sends an Azurite endpoint as Vonage\'s domain (host:port)', async () => {
-      await givenProvider().applyStorageTarget({type: 'azure', accountName: 'acct', accountKey: 'a2V5', container: 'c', domain: 'http://127.0.0.1:10000/acct', fallback: 'none'});
+    it("sends an Azurite endpoint as Vonage's domain (host:port)", async () => {
+      await givenProvider().applyStorageTarget({
+        type: 'azure',
+        accountName: 'acct',
+        accountKey: 'a2V5',
+        container: 'c',
+        domain: 'http://127.0.0.1:10000/acct',
+        fallback: 'none',
+      });
       expect(emulator.requests[0].body).to.containDeep({type: 'azure', config: {domain: '127.0.0.1:10000'}});
     });
 
@@ -224,11 +238,20 @@ describe('VonageVideoProvider against the emulator (integration)', () => {
 
     it('no answer within timeoutMs → PROVIDER_UNAVAILABLE', async () => {
       emulator.failNext({method: 'PUT'}, {status: 200, delayMs: 400});
-      await expectProviderError(givenProvider({timeoutMs: 150}).applyStorageTarget({type: 's3', bucket: 'b', accessKey: 'k', secretKey: 's', fallback: 'none'}), 'PROVIDER_UNAVAILABLE');
+      await expectProviderError(
+        givenProvider({timeoutMs: 150}).applyStorageTarget({type: 's3', bucket: 'b', accessKey: 'k', secretKey: 's', fallback: 'none'}),
+        'PROVIDER_UNAVAILABLE',
+      );
     });
 
     it('without an API key (unified platform) explains where to set it and calls nothing', async () => {
-      const result = await givenProvider({apiKey: undefined, apiSecret: undefined}).applyStorageTarget({type: 's3', bucket: 'b', accessKey: 'k', secretKey: 's', fallback: 'none'});
+      const result = await givenProvider({apiKey: undefined, apiSecret: undefined}).applyStorageTarget({
+        type: 's3',
+        bucket: 'b',
+        accessKey: 'k',
+        secretKey: 's',
+        fallback: 'none',
+      });
       expect(result).to.eql({
         applied: false,
         notice:

@@ -105,9 +105,27 @@ describe('loadServiceConfig (unit)', () => {
   });
 
   it('reads the HTTP server limits, with defaults that bound slow clients', () => {
-    expect(loadServiceConfig({}).http).to.eql({headersTimeoutMs: 10000, requestTimeoutMs: 30000, keepAliveTimeoutMs: 5000, maxConnections: 1000, explorerEnabled: true});
-    const env = {HTTP_HEADERS_TIMEOUT_MS: '2000', HTTP_REQUEST_TIMEOUT_MS: '4000', HTTP_KEEP_ALIVE_TIMEOUT_MS: '65000', HTTP_MAX_CONNECTIONS: '50', EXPLORER_ENABLED: 'false'};
-    expect(loadServiceConfig(env).http).to.eql({headersTimeoutMs: 2000, requestTimeoutMs: 4000, keepAliveTimeoutMs: 65000, maxConnections: 50, explorerEnabled: false});
+    expect(loadServiceConfig({}).http).to.eql({
+      headersTimeoutMs: 10000,
+      requestTimeoutMs: 30000,
+      keepAliveTimeoutMs: 5000,
+      maxConnections: 1000,
+      explorerEnabled: true,
+    });
+    const env = {
+      HTTP_HEADERS_TIMEOUT_MS: '2000',
+      HTTP_REQUEST_TIMEOUT_MS: '4000',
+      HTTP_KEEP_ALIVE_TIMEOUT_MS: '65000',
+      HTTP_MAX_CONNECTIONS: '50',
+      EXPLORER_ENABLED: 'false',
+    };
+    expect(loadServiceConfig(env).http).to.eql({
+      headersTimeoutMs: 2000,
+      requestTimeoutMs: 4000,
+      keepAliveTimeoutMs: 65000,
+      maxConnections: 50,
+      explorerEnabled: false,
+    });
     expectConfigError({HTTP_HEADERS_TIMEOUT_MS: '40000'}, 'HTTP_HEADERS_TIMEOUT_MS');
     expectConfigError({HTTP_REQUEST_TIMEOUT_MS: 'soon'}, 'HTTP_REQUEST_TIMEOUT_MS');
     expectConfigError({HTTP_KEEP_ALIVE_TIMEOUT_MS: '0'}, 'HTTP_KEEP_ALIVE_TIMEOUT_MS');

@@ -35,7 +35,10 @@ describe('error mapping (unit)', () => {
   it('tells the client when to retry a busy database', () => {
     const headers: Record<string, string> = {};
     const response = {setHeader: (name: string, value: string) => void (headers[name] = value)} as unknown as Response;
-    const mapped = mapErrorForResponse(Object.assign(new Error('canceling statement'), {code: '57014'}), response, logger) as {statusCode: number; message: string};
+    const mapped = mapErrorForResponse(Object.assign(new Error('canceling statement'), {code: '57014'}), response, logger) as {
+      statusCode: number;
+      message: string;
+    };
     expect(mapped.statusCode).to.equal(503);
     expect(mapped.message).to.equal('The database is busy, try again shortly');
     expect(headers).to.eql({'Retry-After': '2'});

@@ -36,12 +36,18 @@ describe('JobsComponent (unit)', () => {
 
   afterEach(() => app.stop());
 
-  const policyOf = (name: string) => (queue.calls.find(call => call[0] === 'createQueue' && call[1] === name) as Extract<QueueCall, ['createQueue', ...unknown[]]>)[2];
+  const policyOf = (name: string) =>
+    (queue.calls.find(call => call[0] === 'createQueue' && call[1] === name) as Extract<QueueCall, ['createQueue', ...unknown[]]>)[2];
 
   it('creates, works and schedules every job of the service when the application starts', async () => {
     await app.start();
     const names = Object.values(JobNames);
-    expect(queue.calls.filter(call => call[0] === 'register').map(call => call[1]).sort()).to.eql([...names].sort());
+    expect(
+      queue.calls
+        .filter(call => call[0] === 'register')
+        .map(call => call[1])
+        .sort(),
+    ).to.eql([...names].sort());
     expect(queue.calls.filter(call => call[0] === 'schedule')).to.eql([
       ['schedule', JobNames.ArchiveReconcile, '*/10 * * * *'],
       ['schedule', JobNames.CallbackPrune, '17 3 * * *'],

@@ -27,9 +27,12 @@ describe('JobsObserver (unit)', () => {
 
   const startObserver = async () => (await context.get<JobsObserver>('observers.jobs')).start();
 
-  it('creates each bound handler\'s queue with that handler\'s policy, then works and schedules it', async () => {
+  it("creates each bound handler's queue with that handler's policy, then works and schedules it", async () => {
     context.bind(JobBindings.handler('first')).to(givenHandler('first', NEVER_RETRIED)).apply(asJobHandler);
-    context.bind(JobBindings.handler('second')).to(givenHandler('second', RETRIED, '0 4 * * *')).apply(asJobHandler);
+    context
+      .bind(JobBindings.handler('second'))
+      .to(givenHandler('second', RETRIED, '0 4 * * *'))
+      .apply(asJobHandler);
     await startObserver();
     expect(queue.calls).to.eql([
       ['start'],
@@ -46,7 +49,7 @@ describe('JobsObserver (unit)', () => {
     expect(queue.calls).to.eql([['start']]);
   });
 
-  it('passes each job\'s data to its own handler', async () => {
+  it("passes each job's data to its own handler", async () => {
     const first = givenHandler('first', NEVER_RETRIED);
     const second = givenHandler('second', RETRIED);
     context.bind(JobBindings.handler('first')).to(first).apply(asJobHandler);

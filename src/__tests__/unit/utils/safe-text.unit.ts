@@ -16,7 +16,9 @@ describe('safe text (unit)', () => {
   });
 
   it('names where in a parsed body the bad text is, property names included', () => {
-    expect(findUnsafeText({a: [1, {b: 'ok'}, {c: `x${HALF_EMOJI}`}]}, 'body')).to.equal('body.a[2].c contains an unpaired surrogate (half of a character, e.g. a cut emoji)');
+    expect(findUnsafeText({a: [1, {b: 'ok'}, {c: `x${HALF_EMOJI}`}]}, 'body')).to.equal(
+      'body.a[2].c contains an unpaired surrogate (half of a character, e.g. a cut emoji)',
+    );
     expect(findUnsafeText({'k\u0000': 1}, 'body')).to.match(/^a property name in body contains a NUL/);
     expect(findUnsafeText({a: ['fine', null, true, 3]}, 'body')).to.be.undefined();
   });

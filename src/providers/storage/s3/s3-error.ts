@@ -40,7 +40,7 @@ export function describeS3Failure(error: unknown, context: S3FailureContext): st
     return `S3 bucket "${bucket}" is not in region "${region}" (${e.name ?? `HTTP ${status}`})`;
   }
   if (status === undefined && (NETWORK_CODES.has(e.code ?? '') || e.syscall !== undefined || TIMEOUT_NAMES.has(e.name ?? ''))) {
-    return `S3 endpoint ${endpoint} is unreachable (${TIMEOUT_NAMES.has(e.name ?? '') ? 'timed out' : e.code ?? e.syscall})`;
+    return `S3 endpoint ${endpoint} is unreachable (${TIMEOUT_NAMES.has(e.name ?? '') ? 'timed out' : (e.code ?? e.syscall)})`;
   }
   return `S3 request for bucket "${bucket}" failed (${e.name ?? e.code ?? 'error'}${status ? `, HTTP ${status}` : ''})`;
 }

@@ -81,12 +81,14 @@ export class S3ArchiveStorage implements ArchiveStorage {
 
   async putObject(objectKey: string, body: Buffer, contentType: string): Promise<void> {
     try {
-      await this.client.send(new PutObjectCommand({Bucket: this.config.bucket, Key: objectKey, Body: body, ContentType: contentType}), deadline(OPERATION_TIMEOUT_MS));
+      await this.client.send(
+        new PutObjectCommand({Bucket: this.config.bucket, Key: objectKey, Body: body, ContentType: contentType}),
+        deadline(OPERATION_TIMEOUT_MS),
+      );
     } catch (error) {
       throw toS3OperationError(error, this.failureContext);
     }
   }
-
 }
 
 // The SDK's requestTimeout only logs a warning unless told to throw, and applies per attempt; an

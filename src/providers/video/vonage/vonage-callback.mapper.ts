@@ -11,7 +11,15 @@ export type VonageCallbackEvent =
   | {type: 'connection.created'; sessionId: string; connectionId: string; connectionData: string | null; occurredAt: Date}
   | {type: 'connection.destroyed'; sessionId: string; connectionId: string; connectionData: string | null; reason: string | null; occurredAt: Date}
   | {type: 'stream.created'; sessionId: string; streamId: string; connectionId: string; connectionData: string | null; connectedAt: Date; occurredAt: Date}
-  | {type: 'stream.destroyed'; sessionId: string; streamId: string; connectionId: string; connectionData: string | null; reason: string | null; occurredAt: Date}
+  | {
+      type: 'stream.destroyed';
+      sessionId: string;
+      streamId: string;
+      connectionId: string;
+      connectionData: string | null;
+      reason: string | null;
+      occurredAt: Date;
+    }
   | {type: 'session.created'; sessionId: string; occurredAt: Date}
   | {type: 'session.destroyed'; sessionId: string; reason: string | null; occurredAt: Date}
   | {type: 'archive.status'; sessionId: string; archive: VonageArchiveUpdate; occurredAt: Date}

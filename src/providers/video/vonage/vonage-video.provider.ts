@@ -128,7 +128,10 @@ export class VonageVideoProvider implements VideoProvider {
    * disconnected and every recording archive stopped. A failure leaves the rest tried and throws.
    */
   async endSession(session: SessionRef, hints: EndSessionHints): Promise<void> {
-    const [listed, archives] = await Promise.all([this.listConnections(session.sessionId), this.searchArchives({sessionId: session.sessionId, offset: 0, count: ARCHIVE_PAGE_SIZE})]);
+    const [listed, archives] = await Promise.all([
+      this.listConnections(session.sessionId),
+      this.searchArchives({sessionId: session.sessionId, offset: 0, count: ARCHIVE_PAGE_SIZE}),
+    ]);
     const connectionIds = new Set([...hints.participantIds, ...listed.filter(c => c.state !== 'disconnected').map(c => c.connectionId)]);
     const recording = new Set([...hints.recordingArchiveIds, ...archives.items.filter(a => a.status === 'started' || a.status === 'paused').map(a => a.id)]);
     const failures: unknown[] = [];

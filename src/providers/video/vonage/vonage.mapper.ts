@@ -57,7 +57,8 @@ export function sessionIdFromCreateReply(data: unknown): string {
 }
 
 export function toProviderArchive(raw: VonageArchive): VonageMappedArchive {
-  if (!isRecord(raw) || typeof raw.id !== 'string' || typeof raw.sessionId !== 'string') throw malformedReply('archive', 'an archive lacks its id or sessionId');
+  if (!isRecord(raw) || typeof raw.id !== 'string' || typeof raw.sessionId !== 'string')
+    throw malformedReply('archive', 'an archive lacks its id or sessionId');
   if (typeof raw.createdAt !== 'number' || !Number.isFinite(raw.createdAt)) throw malformedReply('archive', 'an archive createdAt is not a timestamp');
   const known = ARCHIVE_STATUSES.includes(raw.status as ArchiveStatus);
   return {
@@ -103,7 +104,11 @@ export function toProviderConnection(raw: VonageConnection): VonageConnectionSta
 export function toOpenTokStorageBody(target: ProviderStorageTarget): OpenTokStorageBody {
   const fallback = target.fallback === 'provider' ? 'opentok' : 'none';
   if (target.type === 's3') {
-    const config: {accessKey: string; secretKey: string; bucket: string; endpoint?: string} = {accessKey: target.accessKey, secretKey: target.secretKey, bucket: target.bucket};
+    const config: {accessKey: string; secretKey: string; bucket: string; endpoint?: string} = {
+      accessKey: target.accessKey,
+      secretKey: target.secretKey,
+      bucket: target.bucket,
+    };
     if (target.endpoint) config.endpoint = target.endpoint;
     return {type: 's3', config, fallback};
   }

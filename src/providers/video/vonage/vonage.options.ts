@@ -47,7 +47,8 @@ export function validateVonageOptions(options: VonageProviderOptions): void {
     }
   }
   if (Boolean(options.apiKey) !== Boolean(options.apiSecret)) throw new Error('Vonage options apiKey and apiSecret must be set together');
-  if (!Number.isInteger(options.timeoutMs) || options.timeoutMs <= 0) throw new Error('Vonage option timeoutMs must be a positive whole number of milliseconds');
+  if (!Number.isInteger(options.timeoutMs) || options.timeoutMs <= 0)
+    throw new Error('Vonage option timeoutMs must be a positive whole number of milliseconds');
   const threads = options.signingThreads ?? 0;
   if (!Number.isInteger(threads) || threads < 0) throw new Error('Vonage option signingThreads must be a whole number of 0 or more');
 }

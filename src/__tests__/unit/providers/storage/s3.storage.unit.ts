@@ -71,10 +71,18 @@ describe('S3ArchiveStorage (unit)', () => {
   const probeFailures: Array<[string, Record<string, unknown>, string]> = [
     ['a missing bucket', {name: 'NoSuchBucket', $metadata: {httpStatusCode: 404}}, 'S3 bucket "recordings" does not exist'],
     ['a 404 without a body', {name: 'NotFound', $metadata: {httpStatusCode: 404}}, 'S3 bucket "recordings" does not exist'],
-    ['a signature mismatch', {name: 'SignatureDoesNotMatch', $metadata: {httpStatusCode: 403}}, 'S3 rejected the credentials for bucket "recordings" (SignatureDoesNotMatch)'],
+    [
+      'a signature mismatch',
+      {name: 'SignatureDoesNotMatch', $metadata: {httpStatusCode: 403}},
+      'S3 rejected the credentials for bucket "recordings" (SignatureDoesNotMatch)',
+    ],
     ['an access denial', {name: 'AccessDenied', $metadata: {httpStatusCode: 403}}, 'S3 rejected the credentials for bucket "recordings" (AccessDenied)'],
     ['a bare 403', {name: 'UnknownError', $metadata: {httpStatusCode: 403}}, 'S3 rejected the credentials for bucket "recordings" (UnknownError)'],
-    ['a bucket in another region', {name: 'PermanentRedirect', $metadata: {httpStatusCode: 301}}, 'S3 bucket "recordings" is not in region "eu-west-1" (PermanentRedirect)'],
+    [
+      'a bucket in another region',
+      {name: 'PermanentRedirect', $metadata: {httpStatusCode: 301}},
+      'S3 bucket "recordings" is not in region "eu-west-1" (PermanentRedirect)',
+    ],
     ['a refused connection', {code: 'ECONNREFUSED', syscall: 'connect'}, 'S3 endpoint https://s3.example.test is unreachable (ECONNREFUSED)'],
     ['an unknown host', {code: 'ENOTFOUND', syscall: 'getaddrinfo'}, 'S3 endpoint https://s3.example.test is unreachable (ENOTFOUND)'],
     ['a connection timeout', {name: 'TimeoutError'}, 'S3 endpoint https://s3.example.test is unreachable (timed out)'],

@@ -35,7 +35,7 @@ describe('connection data limits (unit)', () => {
   // Each is the worst case of its kind: two characters once escaped, or two UTF-16 code units.
   const worst = ['"', '\\', '\n', '\t', '\r', '😀'];
 
-  it('fits Vonage\'s 1,000 characters with the longest accepted attendee id and data, whatever they contain', () => {
+  it("fits Vonage's 1,000 characters with the longest accepted attendee id and data, whatever they contain", () => {
     for (const idChar of worst) {
       for (const dataChar of worst) {
         const attendee = idChar.repeat(MAX_ATTENDEE_ID_CHARS / idChar.length);

@@ -7,7 +7,13 @@ const map = (payload: unknown) => mapVonageCallback(Buffer.from(JSON.stringify(p
 describe('mapVonageCallback (unit)', () => {
   it('maps connection events with the event time and connection data', () => {
     const {event} = map(connectionCreated('s1', 'c1', 'vcs1:{"a":"u1"}', 1_764_000_000_000));
-    expect(event).to.eql({type: 'connection.created', sessionId: 's1', connectionId: 'c1', connectionData: 'vcs1:{"a":"u1"}', occurredAt: new Date(1_764_000_000_000)});
+    expect(event).to.eql({
+      type: 'connection.created',
+      sessionId: 's1',
+      connectionId: 'c1',
+      connectionData: 'vcs1:{"a":"u1"}',
+      occurredAt: new Date(1_764_000_000_000),
+    });
     const destroyed = map(connectionDestroyed('s1', 'c1', 'd', 1_764_000_001_000, 'networkDisconnected')).event;
     expect(destroyed).to.containEql({type: 'connection.destroyed', reason: 'networkDisconnected'});
   });

@@ -25,7 +25,7 @@ describe('Vonage client tokens (unit)', () => {
     signer = new VonageClientTokenSigner(TEST_APPLICATION_ID, testKeys().privateKeyPem);
   });
 
-  it('writes every claim of @vonage/video\'s client token, with our values', () => {
+  it("writes every claim of @vonage/video's client token, with our values", () => {
     const claims = verify(signer.sign(SESSION_ID, givenOptions({role: 'moderator'}), NOW_MS));
     expect(claims).to.eql({
       scope: 'session.connect',
@@ -43,7 +43,7 @@ describe('Vonage client tokens (unit)', () => {
     expect(claims.jti).to.match(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
   });
 
-  it('has the same header and claim names, in the same order, as the SDK\'s own token', () => {
+  it("has the same header and claim names, in the same order, as the SDK's own token", () => {
     const video = new Video(new Auth({applicationId: TEST_APPLICATION_ID, privateKey: testKeys().privateKeyPem}));
     const expireTime = Math.floor(Date.now() / 1000) + 3600;
     const sdkToken = video.generateClientToken(SESSION_ID, {role: 'publisher', expireTime, data: 'x'});
@@ -95,7 +95,9 @@ describe('Vonage client tokens (unit)', () => {
       });
       try {
         const tokens = await Promise.all(
-          ['a', 'b', 'c'].map(data => provider.generateClientToken(SESSION_ID, givenOptions({role: 'subscriber', expiresAt: new Date(Date.now() + 60_000), connectionData: data}))),
+          ['a', 'b', 'c'].map(data =>
+            provider.generateClientToken(SESSION_ID, givenOptions({role: 'subscriber', expiresAt: new Date(Date.now() + 60_000), connectionData: data})),
+          ),
         );
         const claims = tokens.map(token => jwt.verify(token, testKeys().publicKeyPem, {algorithms: ['RS256']}) as Record<string, unknown>);
         expect(claims.map(c => c.connection_data)).to.eql(['a', 'b', 'c']);

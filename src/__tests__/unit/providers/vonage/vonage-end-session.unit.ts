@@ -25,7 +25,10 @@ describe('VonageVideoProvider.endSession (unit)', () => {
     ]);
     sinon.stub(provider, 'searchArchives').resolves({
       count: 2,
-      items: [{id: 'a2', status: 'paused'}, {id: 'a3', status: 'available'}] as Awaited<ReturnType<VonageVideoProvider['searchArchives']>>['items'],
+      items: [
+        {id: 'a2', status: 'paused'},
+        {id: 'a3', status: 'available'},
+      ] as Awaited<ReturnType<VonageVideoProvider['searchArchives']>>['items'],
     });
     disconnect = sinon.stub(provider, 'disconnect').resolves();
     stopArchive = sinon.stub(provider, 'stopArchive').resolves();

@@ -31,7 +31,13 @@ describe('VonageVideoProvider connections to the provider (unit, in-process emul
   });
 
   const givenProvider = () =>
-    new VonageVideoProvider({applicationId: TEST_APPLICATION_ID, privateKeyPem: testKeys().privateKeyPem, videoHost: emulator.url, apiHost: emulator.url, timeoutMs: 2000});
+    new VonageVideoProvider({
+      applicationId: TEST_APPLICATION_ID,
+      privateKeyPem: testKeys().privateKeyPem,
+      videoHost: emulator.url,
+      apiHost: emulator.url,
+      timeoutMs: 2000,
+    });
   const routed = {meetingLinkId: 'm', automaticRecording: false, endToEndEncryption: false};
 
   it('sends calls one after another over one connection', async () => {

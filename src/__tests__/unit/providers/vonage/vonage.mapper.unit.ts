@@ -28,8 +28,16 @@ describe('Vonage mapper (unit)', () => {
   describe('toProviderArchive', () => {
     const rows: Array<[string, Partial<VonageArchive>, object]> = [
       ['a started archive: ms → Date, empty reason → null', {}, {status: 'started', createdAt: new Date(1_700_000_000_123), reason: null, name: 'standup'}],
-      ['an uploaded archive: duration in s, size in bytes', {status: 'uploaded', duration: 65, size: 4096}, {status: 'uploaded', durationSeconds: 65, sizeBytes: 4096, url: null}],
-      ['an available archive, keeping its url', {status: 'available', url: 'https://vonage.example/a.mp4'}, {status: 'available', url: 'https://vonage.example/a.mp4'}],
+      [
+        'an uploaded archive: duration in s, size in bytes',
+        {status: 'uploaded', duration: 65, size: 4096},
+        {status: 'uploaded', durationSeconds: 65, sizeBytes: 4096, url: null},
+      ],
+      [
+        'an available archive, keeping its url',
+        {status: 'available', url: 'https://vonage.example/a.mp4'},
+        {status: 'available', url: 'https://vonage.example/a.mp4'},
+      ],
       ['no outputMode → composed', {outputMode: undefined}, {outputMode: 'composed'}],
       ['individual output', {outputMode: 'individual'}, {outputMode: 'individual'}],
       ['an unknown outputMode → composed', {outputMode: 'mosaic'}, {outputMode: 'composed'}],
@@ -59,7 +67,7 @@ describe('Vonage mapper (unit)', () => {
     }
   });
 
-  it('maps an archive page, keeping Vonage\'s total count', () => {
+  it("maps an archive page, keeping Vonage's total count", () => {
     const page = toArchivePage({count: 7, items: [givenVonageArchive(), givenVonageArchive({id: 'x'})]});
     expect(page.count).to.equal(7);
     expect(page.items.map(a => a.id)).to.eql(['b40ef09b-3811-4726-b508-e41a0f96c68f', 'x']);
@@ -81,7 +89,9 @@ describe('Vonage mapper (unit)', () => {
     }
 
     it('maps the list reply and refuses one without items', () => {
-      expect(toProviderConnections({count: 1, items: [{connectionId: 'c1', connectionState: 'CONNECTED', createdAt: 1}]})).to.eql([{connectionId: 'c1', state: 'connected'}]);
+      expect(toProviderConnections({count: 1, items: [{connectionId: 'c1', connectionState: 'CONNECTED', createdAt: 1}]})).to.eql([
+        {connectionId: 'c1', state: 'connected'},
+      ]);
       expect(() => toProviderConnections({count: 0})).to.throw(VideoProviderError);
     });
   });
@@ -113,7 +123,11 @@ describe('Vonage mapper (unit)', () => {
         {...s3, endpoint: 'http://127.0.0.1:4568', fallback: 'provider'},
         {type: 's3', config: {accessKey: 'AK', secretKey: 'SK', bucket: 'b', endpoint: 'http://127.0.0.1:4568'}, fallback: 'opentok'},
       ],
-      ['Azure without endpoint: no domain', {...azure, fallback: 'none'}, {type: 'azure', config: {accountName: 'acct', accountKey: 'KEY', container: 'c'}, fallback: 'none'}],
+      [
+        'Azure without endpoint: no domain',
+        {...azure, fallback: 'none'},
+        {type: 'azure', config: {accountName: 'acct', accountKey: 'KEY', container: 'c'}, fallback: 'none'},
+      ],
       [
         'Azure public endpoint → domain without the account',
         {...azure, domain: 'https://acct.blob.core.windows.net', fallback: 'none'},
