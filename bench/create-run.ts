@@ -1,11 +1,8 @@
-import {createPublicKey, generateKeyPairSync, randomBytes, randomUUID} from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import jwt from 'jsonwebtoken';
-import {VonageVideoEmulator} from '../src/emulator';
-import {ALL_PERMISSIONS} from '../src/auth/permissions';
 import {freePort} from '../src/local/embedded-database';
 import {BENCH_DATABASE, resetBenchDatabase} from './bench-db';
+import {startBenchWorld} from './bench-world';
 import {CpuLoadResult, loadCreate} from './create-scenario';
 import {residentMiB, startBare, startService} from './processes';
 
@@ -20,42 +17,10 @@ const IDLE_SETTLE_MS = 3000;
 
 async function main(): Promise<void> {
   await resetBenchDatabase();
-  const keys = generateKeyPairSync('rsa', {modulusLength: 2048});
-  const privateKeyPem = keys.privateKey.export({type: 'pkcs8', format: 'pem'}).toString();
-  const applicationId = randomUUID();
-  const jwtSecret = randomBytes(32).toString('hex');
-  const emulator = new VonageVideoEmulator({
-    applicationId,
-    applicationPublicKeyPem: createPublicKey(privateKeyPem).export({type: 'spki', format: 'pem'}).toString(),
-  });
-  const emulatorUrl = await emulator.start();
-  const emulatorPort = Number(new URL(emulatorUrl).port);
-  const bearer = `Bearer ${jwt.sign({id: 'bench-user', permissions: ALL_PERMISSIONS}, jwtSecret, {algorithm: 'HS256', expiresIn: 3600})}`;
+  const {applicationId, privateKeyPem, jwtSecret, emulator, emulatorUrl, emulatorPort, bearer, serviceEnv} = await startBenchWorld();
   const port = await freePort();
   const barePort = await freePort();
-  const service = await startService(
-    {
-      NODE_ENV: 'production',
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'warn',
-      DB_HOST: BENCH_DATABASE.host,
-      DB_PORT: String(BENCH_DATABASE.port),
-      DB_USER: BENCH_DATABASE.user,
-      DB_DATABASE: BENCH_DATABASE.database,
-      DB_SCHEMA: BENCH_DATABASE.schema,
-      DB_POOL_MAX: '10',
-      JWT_SECRET: jwtSecret,
-      VONAGE_APPLICATION_ID: applicationId,
-      VONAGE_PRIVATE_KEY: privateKeyPem,
-      VONAGE_VIDEO_HOST: emulatorUrl,
-      VONAGE_SIGNATURE_SECRET: randomBytes(32).toString('hex'),
-      STORAGE_ENCRYPTION_KEY: randomBytes(32).toString('hex'),
-    },
-    port,
-    undefined,
-    {path: '/archives?limit=1', headers: {authorization: bearer}},
-  );
+  const service = await startService(serviceEnv(port), port, undefined, {path: '/archives?limit=1', headers: {authorization: bearer}});
   const coldStartMs = Math.round(service.startupMs);
   await new Promise(resolve => setTimeout(resolve, IDLE_SETTLE_MS));
   const idleMiB = residentMiB([service.child.pid!]);

@@ -1,13 +1,10 @@
-import {createPublicKey, generateKeyPairSync, randomBytes, randomUUID} from 'node:crypto';
 import {execSync} from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
-import jwt from 'jsonwebtoken';
 import path from 'node:path';
-import {VonageVideoEmulator} from '../src/emulator';
-import {ALL_PERMISSIONS} from '../src/auth/permissions';
 import {freePort} from '../src/local/embedded-database';
 import {BENCH_DATABASE, benchQuery, resetBenchDatabase, seedListings} from './bench-db';
+import {startBenchWorld} from './bench-world';
 import {CREATE_CONNECTIONS, loadCreate, withCpu} from './create-scenario';
 import {loadCallbacks, LoadResult, loadFixed} from './load';
 import {childPids, liveHeapMiB, residentMiB, RunningProcess, startBare, startService} from './processes';
@@ -34,39 +31,11 @@ const IDLE_SECONDS = Number(process.env.BENCH_IDLE_SECONDS ?? 30);
 
 async function main(): Promise<void> {
   await resetBenchDatabase();
-  const keys = generateKeyPairSync('rsa', {modulusLength: 2048});
-  const privateKeyPem = keys.privateKey.export({type: 'pkcs8', format: 'pem'}).toString();
-  const applicationId = randomUUID();
-  const jwtSecret = randomBytes(32).toString('hex');
-  const signatureSecret = randomBytes(32).toString('hex');
-  const emulator = new VonageVideoEmulator({
-    applicationId,
-    applicationPublicKeyPem: createPublicKey(privateKeyPem).export({type: 'spki', format: 'pem'}).toString(),
-  });
-  const emulatorUrl = await emulator.start();
-  const emulatorPort = Number(new URL(emulatorUrl).port);
-  const bearer = `Bearer ${jwt.sign({id: 'bench-user', permissions: ALL_PERMISSIONS}, jwtSecret, {algorithm: 'HS256', expiresIn: 3600})}`;
+  const world = await startBenchWorld();
+  const {applicationId, privateKeyPem, jwtSecret, signatureSecret, emulator, emulatorUrl, emulatorPort, bearer} = world;
   const port = await freePort();
-  const serviceEnv = (workers: number, signingThreads = 0): Record<string, string> => ({
-    NODE_ENV: 'production',
-    PORT: String(port),
-    HOST: '127.0.0.1',
-    LOG_LEVEL: 'warn',
-    WORKERS: String(workers),
-    TOKEN_SIGNING_THREADS: String(signingThreads),
-    DB_HOST: BENCH_DATABASE.host,
-    DB_PORT: String(BENCH_DATABASE.port),
-    DB_USER: BENCH_DATABASE.user,
-    DB_DATABASE: BENCH_DATABASE.database,
-    DB_SCHEMA: BENCH_DATABASE.schema,
-    DB_POOL_MAX: '10',
-    JWT_SECRET: jwtSecret,
-    VONAGE_APPLICATION_ID: applicationId,
-    VONAGE_PRIVATE_KEY: privateKeyPem,
-    VONAGE_VIDEO_HOST: emulatorUrl,
-    VONAGE_SIGNATURE_SECRET: signatureSecret,
-    STORAGE_ENCRYPTION_KEY: randomBytes(32).toString('hex'),
-  });
+  const serviceEnv = (workers: number, signingThreads = 0): Record<string, string> =>
+    world.serviceEnv(port, {WORKERS: String(workers), TOKEN_SIGNING_THREADS: String(signingThreads)});
   const api = `http://127.0.0.1:${port}`;
   const json = {'content-type': 'application/json', authorization: bearer};
   const report: Report = {

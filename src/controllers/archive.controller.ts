@@ -27,18 +27,18 @@ export class ArchiveController {
   @fastLane()
   @get('/archives', {responses: {'200': {description: "Archives of this service's meetings, newest first", ...jsonContent(ARCHIVE_PAGE_SCHEMA)}}})
   async list(
-    @param.query.string('meetingLinkId') meetingLinkId?: string,
-    @param.query.string('sessionId') sessionId?: string,
-    @param.query.string('status') status?: string,
-    @param.query.integer('limit', {description: 'Default 50, at most 1000'}) limit?: number,
-    @param.query.integer('offset') offset?: number,
-    @inject(SecurityBindings.USER) user?: UserProfile,
+    @param.query.string('meetingLinkId') meetingLinkId: string | undefined,
+    @param.query.string('sessionId') sessionId: string | undefined,
+    @param.query.string('status') status: string | undefined,
+    @param.query.integer('limit', {description: 'Default 50, at most 1000'}) limit: number | undefined,
+    @param.query.integer('offset') offset: number | undefined,
+    @inject(SecurityBindings.USER) user: UserProfile,
   ): Promise<{count: number; items: ArchiveView[]}> {
     if (status !== undefined && !ARCHIVE_STATUSES.includes(status as ArchiveStatus)) {
       throw new ValidationError(`status must be one of ${ARCHIVE_STATUSES.join(', ')}`);
     }
     const page = toPage(limit, offset, {limit: 50, maxLimit: 1000});
-    return this.archives.list({meetingLinkId, sessionId, status: status as ArchiveStatus | undefined, ...page, tenantId: toCaller(user!).tenantId});
+    return this.archives.list({meetingLinkId, sessionId, status: status as ArchiveStatus | undefined, ...page, tenantId: toCaller(user).tenantId});
   }
 
   @authorize({scopes: [Permission.GetMeetingArchives]})

@@ -1,5 +1,6 @@
 import {inject} from '@loopback/core';
 import {DefaultCrudRepository, repository} from '@loopback/repository';
+import type {QueryConfig} from 'pg';
 import {PgDataSource} from '../datasources/pg.datasource';
 import {Meeting} from '../models/meeting.model';
 import {OutboxRepository} from './outbox.repository';
@@ -44,6 +45,10 @@ export type NewMeeting = Pick<
   Meeting,
   'meetingLink' | 'provider' | 'sessionId' | 'isScheduled' | 'enableArchiving' | 'endToEndEncryption' | 'createdBy' | 'modifiedBy'
 > & {providerSessionName: string | null; scheduleTime: Date | null; extId: string | null; extMetadata: object | null; tenantId: TenantScope};
+
+/** What `MeetingSession` is read from. */
+const SESSION_COLUMNS = 'id, meeting_link, provider, session_id, provider_session_name';
+const SELECT_SESSION = `SELECT ${SESSION_COLUMNS} FROM video_session_details`;
 
 /** Model property → column, read once from the model (the juggler's own mapping). */
 const COLUMN_OF: ReadonlyArray<[string, string]> = Object.entries(Meeting.definition.properties).map(([property, definition]) => [
@@ -143,13 +148,13 @@ export class MeetingRepository extends DefaultCrudRepository<Meeting, number> {
         ? await tx.client.query(
             `UPDATE video_session_details SET end_time = $2, end_reason = $4, modified_by = $3, modified_on = now()
               WHERE meeting_link = $1 AND tenant_id IS NOT DISTINCT FROM $5 AND end_time IS NULL AND NOT deleted
-              RETURNING id, meeting_link, provider, session_id, provider_session_name`,
+              RETURNING ${SESSION_COLUMNS}`,
             [which.meetingLink, end.at, end.actor, end.reason, which.tenantId],
           )
         : await tx.client.query(
             `UPDATE video_session_details SET end_time = $2, end_reason = $4, modified_by = $3, modified_on = now()
               WHERE id = $1 AND end_time IS NULL AND NOT deleted
-              RETURNING id, meeting_link, provider, session_id, provider_session_name`,
+              RETURNING ${SESSION_COLUMNS}`,
             [which.meetingId, end.at, end.actor, end.reason],
           );
     const row = result.rows[0] as Record<string, unknown> | undefined;
@@ -167,7 +172,7 @@ export class MeetingRepository extends DefaultCrudRepository<Meeting, number> {
     const result = await this.dataSource.pool.query({
       // Named: prepared once per pooled connection, so PostgreSQL skips parsing and planning.
       name: 'vcs-meeting-for-token',
-      text: `SELECT id, meeting_link, provider, session_id, provider_session_name, is_scheduled, schedule_time, start_time, end_time, created_by
+      text: `SELECT ${SESSION_COLUMNS}, is_scheduled, schedule_time, start_time, end_time, created_by
                FROM video_session_details WHERE meeting_link = $1 AND tenant_id IS NOT DISTINCT FROM $2 AND NOT deleted`,
       values: [meetingLink, tenantId],
     });
@@ -184,56 +189,49 @@ export class MeetingRepository extends DefaultCrudRepository<Meeting, number> {
   }
 
   /** The meeting of a provider's session (callbacks), or null when it is not one of ours. */
-  async findSession(provider: string, sessionId: string): Promise<MeetingSession | null> {
-    const result = await this.dataSource.pool.query({
+  findSession(provider: string, sessionId: string): Promise<MeetingSession | null> {
+    return this.oneSession({
       name: 'vcs-meeting-by-session',
-      text: 'SELECT id, meeting_link, provider, session_id, provider_session_name FROM video_session_details WHERE provider = $1 AND session_id = $2 AND NOT deleted',
+      text: `${SELECT_SESSION} WHERE provider = $1 AND session_id = $2 AND NOT deleted`,
       values: [provider, sessionId],
     });
-    const row = result.rows[0] as Record<string, unknown> | undefined;
-    return row ? toSession(row) : null;
   }
 
   /** The meeting of a session id on any provider (the archive listing's `sessionId` filter). */
-  async findSessionBySessionId(sessionId: string, tenantId: TenantScope): Promise<MeetingSession | null> {
-    const result = await this.dataSource.pool.query(
-      `SELECT id, meeting_link, provider, session_id, provider_session_name FROM video_session_details
-        WHERE session_id = $1 AND tenant_id IS NOT DISTINCT FROM $2 AND NOT deleted ORDER BY id LIMIT 1`,
-      [sessionId, tenantId],
-    );
-    const row = result.rows[0] as Record<string, unknown> | undefined;
-    return row ? toSession(row) : null;
+  findSessionBySessionId(sessionId: string, tenantId: TenantScope): Promise<MeetingSession | null> {
+    return this.oneSession({
+      text: `${SELECT_SESSION} WHERE session_id = $1 AND tenant_id IS NOT DISTINCT FROM $2 AND NOT deleted ORDER BY id LIMIT 1`,
+      values: [sessionId, tenantId],
+    });
   }
 
   /** Also for deleted meetings: their provider session may still need ending. */
-  async findSessionById(id: number): Promise<MeetingSession | null> {
-    const result = await this.dataSource.pool.query(
-      'SELECT id, meeting_link, provider, session_id, provider_session_name FROM video_session_details WHERE id = $1',
-      [id],
-    );
-    const row = result.rows[0] as Record<string, unknown> | undefined;
-    return row ? toSession(row) : null;
+  findSessionById(id: number): Promise<MeetingSession | null> {
+    return this.oneSession({text: `${SELECT_SESSION} WHERE id = $1`, values: [id]});
   }
 
-  async findSessionByLink(meetingLink: string, tenantId: TenantScope): Promise<MeetingSession | null> {
-    const result = await this.dataSource.pool.query(
-      `SELECT id, meeting_link, provider, session_id, provider_session_name FROM video_session_details
-        WHERE meeting_link = $1 AND tenant_id IS NOT DISTINCT FROM $2 AND NOT deleted`,
-      [meetingLink, tenantId],
-    );
-    const row = result.rows[0] as Record<string, unknown> | undefined;
-    return row ? toSession(row) : null;
+  findSessionByLink(meetingLink: string, tenantId: TenantScope): Promise<MeetingSession | null> {
+    return this.oneSession({
+      text: `${SELECT_SESSION} WHERE meeting_link = $1 AND tenant_id IS NOT DISTINCT FROM $2 AND NOT deleted`,
+      values: [meetingLink, tenantId],
+    });
   }
 
   /** Meetings that may have archives still held at the provider: started, and not ended longer ago than `withinHours`. */
   async recentlyActive(limit: number, withinHours: number): Promise<MeetingSession[]> {
     const result = await this.dataSource.pool.query(
-      `SELECT id, meeting_link, provider, session_id, provider_session_name FROM video_session_details
+      `${SELECT_SESSION}
         WHERE start_time IS NOT NULL AND NOT deleted AND (end_time IS NULL OR end_time > now() - make_interval(hours => $2))
         ORDER BY start_time DESC LIMIT $1`,
       [limit, withinHours],
     );
     return (result.rows as Array<Record<string, unknown>>).map(toSession);
+  }
+
+  private async oneSession(query: QueryConfig): Promise<MeetingSession | null> {
+    const result = await this.dataSource.pool.query(query);
+    const row = result.rows[0] as Record<string, unknown> | undefined;
+    return row ? toSession(row) : null;
   }
 
   /** Sets startTime (the API's: when the first join token was issued) once. */
