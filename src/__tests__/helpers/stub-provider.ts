@@ -21,7 +21,7 @@ export function givenStubProvider(name = 'stub'): StubProvider {
       joinTokenTtl: {minSeconds: 1, maxSeconds: 30 * 86400, defaultSeconds: 86400},
       recordingUrlTtlSeconds: 600,
       recordingRetentionHours: 72,
-      joinIdentity: {maxAttendeeIdChars: 128, maxDataChars: 362},
+      joinIdentity: {maxAttendeeIdChars: 128, maxDataChars: 362, keyed: false},
     },
     createSession: sinon.stub().resolves({sessionId: 'session-1'}),
     endSession: sinon.stub().resolves(),

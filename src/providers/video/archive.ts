@@ -34,4 +34,16 @@ export interface ProviderArchive {
   reason: string | null;
   /** Where the provider wrote the file in the storage target, once `uploaded`. */
   objectKey: string | null;
+  /** The recording's files where the provider makes several (Zoom: video, audio, chat, transcript...); absent otherwise. */
+  files?: ArchiveFile[];
+}
+
+/** One file of a recording; `url` is provider-hosted and short-lived (null once deleted or not yet ready). */
+export interface ArchiveFile {
+  id: string;
+  /** The provider's file type, e.g. `MP4`, `M4A`, `TRANSCRIPT`. */
+  type: string;
+  extension: string | null;
+  sizeBytes: number;
+  url: string | null;
 }

@@ -3,7 +3,7 @@ import type {ProviderArchive} from './archive';
 import type {WebhookRequest, WebhookResult} from './video-event';
 
 export {ARCHIVE_STATUSES, ARCHIVE_STATUS_RANK} from './archive';
-export type {ArchiveOutputMode, ArchiveStatus, ProviderArchive} from './archive';
+export type {ArchiveFile, ArchiveOutputMode, ArchiveStatus, ProviderArchive} from './archive';
 
 /**
  * The vendor-neutral contract between the meeting logic and a video platform.
@@ -35,7 +35,16 @@ export interface ProviderCapabilities {
    * and the caller's `data` (characters, as JSON Schema's maxLength counts them) that fit whatever
    * the provider wraps them in. At least JOIN_DATA_MAX_CHARS for `maxDataChars`.
    */
-  joinIdentity: {maxAttendeeIdChars: number; maxDataChars: number};
+  joinIdentity: {
+    maxAttendeeIdChars: number;
+    maxDataChars: number;
+    /**
+     * True when the credential cannot carry the attendee id and data themselves (Zoom's `user_key`
+     * holds 36 characters): the service then issues a join key (a UUID), stores what it stands for,
+     * passes it as `JoinCredentialsRequest.joinKey`, and callbacks name it in `joinKey`.
+     */
+    keyed: boolean;
+  };
 }
 
 /**
@@ -66,11 +75,13 @@ export interface JoinCredentialsRequest {
   expiresAt: Date;
   /** The caller's free-form data, passed on to the other participants. */
   data?: string;
+  /** Only for keyed providers (capabilities.joinIdentity.keyed): what the credential carries instead of the identity. */
+  joinKey?: string;
 }
 
 export interface JoinCredentials {
   token: string;
-  /** What the client SDK needs beside the token (Vonage: `sessionId`, `applicationId`). */
+  /** What the client SDK needs beside the token (Vonage: `sessionId`, `applicationId`; Zoom: `sessionName`). */
   clientFields: Readonly<Record<string, string>>;
 }
 

@@ -1,10 +1,10 @@
 import type {ProviderArchive} from './archive';
 
-/** The attendee id the service issued with the join credentials, and the data the attendee sent. */
-export interface AttendeeIdentity {
-  attendeeId: string;
-  data?: string;
-}
+/**
+ * Who a participant is: the attendee id the service issued with the join credentials and the data the
+ * attendee sent, or, for keyed providers (capabilities.joinIdentity.keyed), the join key standing for both.
+ */
+export type AttendeeIdentity = {attendeeId: string; data?: string} | {joinKey: string};
 
 /**
  * Provider callbacks, normalised. Times come from the event itself, not our clock.

@@ -59,12 +59,13 @@ export class PresenceService {
 
   private async factOf(meetingId: number, event: ParticipantEvent): Promise<ConnectionFact | null> {
     // Without the identity on the event, the participant's earlier join names the attendee.
-    const attendee = event.attendee?.attendeeId ?? (await this.attendees.attendeeOfConnection(meetingId, event.participantId));
+    const identity = event.attendee && 'attendeeId' in event.attendee ? event.attendee : null;
+    const attendee = identity?.attendeeId ?? (await this.attendees.attendeeOfConnection(meetingId, event.participantId));
     if (!attendee) return null;
     if (event.type === 'participant.left') {
       return {meetingId, attendee, connectionId: event.participantId, connected: false, at: event.occurredAt, reason: event.reason};
     }
-    const extMetadata = event.attendee?.data === undefined ? undefined : {data: event.attendee.data};
+    const extMetadata = identity?.data === undefined ? undefined : {data: identity.data};
     return {meetingId, attendee, connectionId: event.participantId, connected: true, at: event.occurredAt, reason: null, extMetadata};
   }
 }

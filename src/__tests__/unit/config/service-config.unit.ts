@@ -56,7 +56,9 @@ describe('loadServiceConfig (unit)', () => {
     expectConfigError({VONAGE_APPLICATION_ID: 'app'}, 'VONAGE_PRIVATE_KEY');
     expectConfigError({VONAGE_APPLICATION_ID: 'app', VONAGE_PRIVATE_KEY: '/no/such/key.pem'}, 'VONAGE_PRIVATE_KEY');
     expectConfigError({STORAGE_ENCRYPTION_KEY: 'abcd'}, 'STORAGE_ENCRYPTION_KEY');
-    expectConfigError({VIDEO_PROVIDER: 'zoom'}, 'VIDEO_PROVIDER');
+    expectConfigError({VIDEO_PROVIDER: 'teams'}, 'VIDEO_PROVIDER');
+    expectConfigError({ZOOM_SDK_KEY: 'key'}, 'ZOOM_SDK_SECRET');
+    expectConfigError({ZOOM_API_HOST: 'ftp://zoom'}, 'ZOOM_API_HOST');
     expectConfigError({TOKEN_SIGNING_THREADS: '-1'}, 'TOKEN_SIGNING_THREADS');
     expectConfigError({TOKEN_SIGNING_THREADS: 'two'}, 'TOKEN_SIGNING_THREADS');
   });

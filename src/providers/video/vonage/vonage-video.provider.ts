@@ -47,7 +47,7 @@ export const VONAGE_CAPABILITIES: ProviderCapabilities = {
   recordingUrlTtlSeconds: 600,
   recordingRetentionHours: 72,
   // Both travel in connection data, which Vonage caps at 1,000 characters (connection-data.ts).
-  joinIdentity: {maxAttendeeIdChars: MAX_ATTENDEE_ID_CHARS, maxDataChars: MAX_JOIN_DATA_CHARS},
+  joinIdentity: {maxAttendeeIdChars: MAX_ATTENDEE_ID_CHARS, maxDataChars: MAX_JOIN_DATA_CHARS, keyed: false},
 };
 
 /** Archives Vonage lists per page, and pages read when ending a session. */

@@ -49,7 +49,7 @@ describe('connection data limits (unit)', () => {
 
   it('is the limit the API states and the provider declares', () => {
     expect(MAX_JOIN_DATA_CHARS).to.equal(362);
-    expect(VONAGE_CAPABILITIES.joinIdentity).to.eql({maxAttendeeIdChars: MAX_ATTENDEE_ID_CHARS, maxDataChars: MAX_JOIN_DATA_CHARS});
+    expect(VONAGE_CAPABILITIES.joinIdentity).to.eql({maxAttendeeIdChars: MAX_ATTENDEE_ID_CHARS, maxDataChars: MAX_JOIN_DATA_CHARS, keyed: false});
     expect(JOIN_DATA_MAX_CHARS).to.be.belowOrEqual(MAX_JOIN_DATA_CHARS);
   });
 
