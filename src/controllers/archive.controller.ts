@@ -30,6 +30,7 @@ export class ArchiveController {
     @param.query.string('meetingLinkId') meetingLinkId: string | undefined,
     @param.query.string('sessionId') sessionId: string | undefined,
     @param.query.string('status') status: string | undefined,
+    @param.query.string('provider', {description: 'Only archives of meetings on this video provider, e.g. vonage or zoom'}) provider: string | undefined,
     @param.query.integer('limit', {description: 'Default 50, at most 1000'}) limit: number | undefined,
     @param.query.integer('offset') offset: number | undefined,
     @inject(SecurityBindings.USER) user: UserProfile,
@@ -38,7 +39,8 @@ export class ArchiveController {
       throw new ValidationError(`status must be one of ${ARCHIVE_STATUSES.join(', ')}`);
     }
     const page = toPage(limit, offset, {limit: 50, maxLimit: 1000});
-    return this.archives.list({meetingLinkId, sessionId, status: status as ArchiveStatus | undefined, ...page, tenantId: toCaller(user).tenantId});
+    const filter = {meetingLinkId, sessionId, status: status as ArchiveStatus | undefined, provider};
+    return this.archives.list({...filter, ...page, tenantId: toCaller(user).tenantId});
   }
 
   @authorize({scopes: [Permission.GetMeetingArchives]})

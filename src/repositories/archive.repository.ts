@@ -2,7 +2,7 @@ import {inject} from '@loopback/core';
 import {repository} from '@loopback/repository';
 import {PgDataSource} from '../datasources/pg.datasource';
 import type {StorageType} from '../providers/storage/types';
-import {ARCHIVE_STATUS_RANK, ArchiveStatus} from '../providers/video/types';
+import {ARCHIVE_STATUS_RANK, ArchiveFile, ArchiveStatus} from '../providers/video/types';
 import type {ArchiveUpdate} from '../providers/video/video-event';
 import {OutboxRepository} from './outbox.repository';
 import type {Transaction} from './transaction';
@@ -40,15 +40,22 @@ export interface ArchiveRecord {
   storageKey: string | null;
   /** Null when the upload's place was never known (no target configured, or uploaded before locations were recorded). */
   location: ArchiveLocation | null;
+  /** The recording's files as last reported, without URLs; null where the provider makes one file. */
+  files: StoredArchiveFile[] | null;
   providerDeleted: boolean;
   storageDeleted: boolean;
   deleted: boolean;
 }
 
+/** A file as recorded: its URL carries an access token, so it is fetched fresh, never stored. */
+export type StoredArchiveFile = Omit<ArchiveFile, 'url'>;
+
 export interface ArchiveFilter {
   meetingLinkId?: string;
   sessionId?: string;
   status?: ArchiveStatus;
+  /** Only archives of meetings on this provider. */
+  provider?: string;
   /** Only archives of this tenant's meetings (null: of meetings without a tenant). */
   tenantId: string | null;
   limit: number;
@@ -66,7 +73,7 @@ const LOCATION_COLUMNS = ['upload_target', 'storage_target_id', 'storage_contain
 
 const SELECT_COLUMNS = `a.archive_id, a.session_detail_id, m.meeting_link, a.session_id, a.status, a.name, a.output_mode,
   a.size_bytes, a.duration_seconds, a.reason, a.created_at, a.url, a.upload_target, a.storage_key,
-  a.storage_target_id, a.storage_container, a.storage_endpoint, a.storage_region, a.storage_account, a.provider_deleted, a.storage_deleted, a.deleted, m.provider AS meeting_provider`;
+  a.storage_target_id, a.storage_container, a.storage_endpoint, a.storage_region, a.storage_account, a.provider_deleted, a.storage_deleted, a.deleted, a.files, m.provider AS meeting_provider`;
 
 export class ArchiveRepository {
   constructor(
@@ -96,13 +103,13 @@ export class ArchiveRepository {
     const result = await tx.client.query(
       `INSERT INTO archives AS a (archive_id, session_detail_id, session_id, status, name, output_mode, size_bytes,
                                   duration_seconds, reason, created_at, url, upload_target, storage_key,
-                                  storage_target_id, storage_container, storage_endpoint, storage_region, storage_account)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
+                                  storage_target_id, storage_container, storage_endpoint, storage_region, storage_account, files)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19::jsonb)
        ON CONFLICT (archive_id) DO UPDATE SET
          status = EXCLUDED.status, name = COALESCE(EXCLUDED.name, a.name), output_mode = EXCLUDED.output_mode,
          size_bytes = GREATEST(EXCLUDED.size_bytes, a.size_bytes), duration_seconds = GREATEST(EXCLUDED.duration_seconds, a.duration_seconds),
          reason = COALESCE(EXCLUDED.reason, a.reason), url = EXCLUDED.url,
-         storage_key = COALESCE(a.storage_key, EXCLUDED.storage_key),
+         storage_key = COALESCE(a.storage_key, EXCLUDED.storage_key), files = COALESCE(EXCLUDED.files, a.files),
          ${LOCATION_COLUMNS.map(c => `${c} = CASE WHEN a.upload_target IS NULL THEN EXCLUDED.${c} ELSE a.${c} END`).join(', ')},
          modified_on = now()
        WHERE ${RANK_SQL('a.status')} <= ${RANK_SQL('EXCLUDED.status')} AND NOT a.deleted`,
@@ -125,6 +132,7 @@ export class ArchiveRepository {
         location?.endpoint ?? null,
         location?.region ?? null,
         location?.account ?? null,
+        update.files ? JSON.stringify(update.files.map(({url: _url, ...file}) => file)) : null,
       ],
     );
     const changed = (result.rowCount ?? 0) > 0;
@@ -169,10 +177,14 @@ export class ArchiveRepository {
       params.push(filter.status);
       where.push(`a.status = $${params.length}`);
     }
+    if (filter.provider !== undefined) {
+      params.push(filter.provider);
+      where.push(`m.provider = $${params.length}`);
+    }
     const from = `FROM archives a JOIN video_session_details m ON m.id = a.session_detail_id WHERE ${where.join(' AND ')}`;
-    // Without a meeting or session filter the triggers' counts answer; within one meeting counting is cheap.
+    // Without a meeting, session or provider filter the triggers' counts answer; within one meeting counting is cheap.
     const total =
-      filter.meetingLinkId === undefined && filter.sessionId === undefined
+      filter.meetingLinkId === undefined && filter.sessionId === undefined && filter.provider === undefined
         ? `SELECT COALESCE(sum(c.archives), 0) AS total FROM archive_counts c
             WHERE c.tenant = COALESCE($1::text, '')${filter.status === undefined ? '' : ` AND c.status = $${params.length}`}`
         : `SELECT count(*) AS total ${from}`;
@@ -180,7 +192,7 @@ export class ArchiveRepository {
     // One round trip: the total, and the page beside it (one row without an archive when the page is empty).
     const result = await this.dataSource.pool.query({
       // The text depends only on which filters are given: one prepared statement per combination.
-      name: `vcs-archive-page-${filter.meetingLinkId === undefined ? '' : 'm'}${filter.sessionId === undefined ? '' : 's'}${filter.status === undefined ? '' : 't'}`,
+      name: `vcs-archive-page-${filter.meetingLinkId === undefined ? '' : 'm'}${filter.sessionId === undefined ? '' : 's'}${filter.status === undefined ? '' : 't'}${filter.provider === undefined ? '' : 'p'}`,
       text: `SELECT t.total, p.* FROM (${total}) t
          LEFT JOIN LATERAL (SELECT ${SELECT_COLUMNS}, a.id ${from}
                              ORDER BY a.created_at DESC, a.id DESC LIMIT $${pageParams.length - 1} OFFSET $${pageParams.length}) p ON true
@@ -244,6 +256,7 @@ function toRecord(row: Record<string, unknown>): ArchiveRecord {
     uploadTarget: (row.upload_target as string | null) ?? null,
     storageKey: (row.storage_key as string | null) ?? null,
     location: toLocation(row),
+    files: (row.files as StoredArchiveFile[] | null) ?? null,
     providerDeleted: row.provider_deleted as boolean,
     storageDeleted: row.storage_deleted as boolean,
     deleted: row.deleted as boolean,

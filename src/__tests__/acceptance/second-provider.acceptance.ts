@@ -45,7 +45,7 @@ describe('A second provider registered through the extension point (acceptance)'
     const session = created.body.sessionId as string;
 
     const token = await t.client.post(`/session/${code}/token`).set(alice()).send({data: 'Alice'}).expect(200);
-    expect(token.body).to.eql({sessionName: `room-${code}`, token: token.body.token});
+    expect(token.body).to.eql({provider: 'fake', sessionName: `room-${code}`, token: token.body.token});
     expect(fake.calls[1].args[1]).to.containEql({attendeeId: 'alice', role: 'publisher', data: 'Alice'});
 
     await post({id: 'j1', event: 'joined', session, participant: 'p1', userKey: 'alice', at: T0}).expect(204);

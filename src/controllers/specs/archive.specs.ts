@@ -7,6 +7,7 @@ export const ARCHIVE_SCHEMA: SchemaObject = {
     id: {type: 'string'},
     name: {type: 'string', nullable: true},
     meetingLinkId: {type: 'string', nullable: true},
+    provider: {type: 'string', nullable: true, description: "The video provider of the archive's meeting"},
     sessionId: {type: 'string'},
     status: {type: 'string', enum: [...ARCHIVE_STATUSES]},
     outputMode: {type: 'string', enum: ['composed', 'individual']},
@@ -24,6 +25,20 @@ export const ARCHIVE_DETAIL_SCHEMA: SchemaObject = {
     ...ARCHIVE_SCHEMA.properties,
     downloadUrl: {type: 'string', nullable: true, description: 'Time-limited URL of the recording'},
     downloadUrlExpiresAt: {type: 'string', format: 'date-time', nullable: true},
+    files: {
+      type: 'array',
+      description: 'The files of a recording where the provider makes several (Zoom: video, audio, transcript...); empty otherwise',
+      items: {
+        type: 'object',
+        properties: {
+          id: {type: 'string'},
+          type: {type: 'string', description: "The provider's file type, e.g. MP4, M4A, TRANSCRIPT"},
+          extension: {type: 'string', nullable: true},
+          size: {type: 'integer', description: 'bytes'},
+          downloadUrl: {type: 'string', nullable: true, description: 'Time-limited URL of this file (expires with downloadUrlExpiresAt)'},
+        },
+      },
+    },
   },
 };
 

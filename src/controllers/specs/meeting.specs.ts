@@ -19,6 +19,11 @@ export const CREATE_MEETING_SCHEMA: SchemaObject = {
     endToEndEncryption: {type: 'boolean', description: 'End-to-end media encryption, where the provider supports it; excludes archiving'},
     extId: {type: 'string', maxLength: 255},
     extMetadata: {type: 'object', description: `Stored as given; nests at most ${EXT_METADATA_MAX_DEPTH} levels deep`},
+    provider: {
+      type: 'string',
+      maxLength: 64,
+      description: 'The video provider to run the meeting on (one this deployment configures, e.g. vonage or zoom); default VIDEO_PROVIDER',
+    },
   },
 };
 
@@ -67,7 +72,11 @@ export const TOKEN_REQUEST_SCHEMA: SchemaObject = {
   additionalProperties: false,
   properties: {
     role: {type: 'string', enum: ['publisher', 'subscriber', 'publisheronly', 'moderator'], default: 'publisher'},
-    expireTime: {...TIME_INPUT, description: "When the token expires, within the meeting's provider's bounds (Vonage: at most 30 days ahead, default 24 h)"},
+    expireTime: {
+      ...TIME_INPUT,
+      description:
+        "When the token expires, within the meeting's provider's bounds (Vonage: at most 30 days ahead, default 24 h; Zoom: 30 minutes to 48 hours ahead, default 2 h)",
+    },
     data: {
       type: 'string',
       maxLength: JOIN_DATA_MAX_CHARS,
@@ -79,7 +88,9 @@ export const TOKEN_REQUEST_SCHEMA: SchemaObject = {
 export const TOKEN_RESPONSE_SCHEMA: SchemaObject = {
   type: 'object',
   properties: {
+    provider: {type: 'string', description: "The meeting's video provider, e.g. vonage or zoom: tells the client which SDK joins"},
     token: {type: 'string', description: "The join token for the meeting's provider client SDK"},
+    sessionName: {type: 'string', description: 'Zoom: the session name (`tpc`) to join with client.join(sessionName, token, userName)'},
     sessionId: {type: 'string', description: 'Vonage: the session to connect to'},
     applicationId: {type: 'string', description: 'Vonage: goes in the client SDK apiKey slot'},
   },

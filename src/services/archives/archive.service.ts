@@ -1,11 +1,11 @@
 import {BindingScope, inject, injectable, service} from '@loopback/core';
 import {repository} from '@loopback/repository';
 import type {ServiceConfig} from '../../config/service-config';
-import {ArchiveNotFoundError} from '../../errors/domain-errors';
+import {ArchiveNotFoundError, ValidationError} from '../../errors/domain-errors';
 import {ConfigBindings, LoggingBindings, RepositoryBindings, VideoBindings} from '../../keys';
 import type {Logger} from '../../logging/logger';
 import {describeError} from '../../logging/logger';
-import type {ArchiveOutputMode, ArchiveStatus, ProviderArchive, VideoProvider} from '../../providers/video/types';
+import type {ArchiveFile, ArchiveOutputMode, ArchiveStatus, ProviderArchive, VideoProvider} from '../../providers/video/types';
 import type {VideoProviders} from '../../providers/video/video-providers';
 import {ArchiveFilter, ArchiveRecord, ArchiveRepository} from '../../repositories/archive.repository';
 import {MeetingRepository, MeetingSession} from '../../repositories/meeting.repository';
@@ -18,6 +18,7 @@ export interface ArchiveView {
   id: string;
   name: string | null;
   meetingLinkId: string | null;
+  provider: string | null;
   sessionId: string;
   status: ArchiveStatus;
   outputMode: ArchiveOutputMode;
@@ -32,7 +33,19 @@ export interface ArchiveDetail extends ArchiveView {
   /** Time-limited download URL, when a copy can be downloaded. */
   downloadUrl: string | null;
   downloadUrlExpiresAt: string | null;
+  /** Each file of a recording the provider made as several (empty otherwise), with its own URL. */
+  files: ArchiveFileView[];
 }
+
+export interface ArchiveFileView {
+  id: string;
+  type: string;
+  extension: string | null;
+  size: number;
+  downloadUrl: string | null;
+}
+
+type DownloadLinks = Pick<ArchiveDetail, 'downloadUrl' | 'downloadUrlExpiresAt' | 'files'>;
 
 /** Provider pages read while reconciling one session (about a thousand archives). */
 const MAX_RECONCILE_PAGES = 20;
@@ -54,6 +67,10 @@ export class ArchiveService {
   ) {}
 
   async list(filter: ArchiveFilter): Promise<{count: number; items: ArchiveView[]}> {
+    if (filter.provider !== undefined && !this.providers.all().some(provider => provider.name === filter.provider)) {
+      const configured = this.providers.all().map(provider => provider.name);
+      throw new ValidationError(`provider must be one of the providers this deployment configures: ${configured.join(', ')}`);
+    }
     // A filter naming one meeting is cheap to reconcile with the provider's list.
     const meeting = filter.meetingLinkId
       ? await this.meetings.findSessionByLink(filter.meetingLinkId, filter.tenantId)
@@ -123,14 +140,15 @@ export class ArchiveService {
     await this.transactions.run(tx => this.archiveStatus.apply(tx, meeting, archive, providerActor(provider.name)));
   }
 
-  private async downloadLink(record: ArchiveRecord): Promise<{downloadUrl: string | null; downloadUrlExpiresAt: string | null}> {
+  private async downloadLink(record: ArchiveRecord): Promise<DownloadLinks> {
     const ttlSeconds = this.config.storage.downloadUrlTtlSeconds;
+    const recordedFiles = (record.files ?? []).map(file => fileView(file, null));
     if (record.storageKey && record.location && !record.storageDeleted) {
       // Where it was uploaded, not where the target points now: the target may have moved since.
       const storage = await this.storageTargets.storageAt(record.location);
       if (storage) {
         const downloadUrl = await storage.presignDownload(record.storageKey, ttlSeconds);
-        return {downloadUrl, downloadUrlExpiresAt: new Date(Date.now() + ttlSeconds * 1000).toISOString()};
+        return {downloadUrl, downloadUrlExpiresAt: new Date(Date.now() + ttlSeconds * 1000).toISOString(), files: recordedFiles};
       }
     }
     if (record.status === 'available' && record.provider) {
@@ -138,9 +156,12 @@ export class ArchiveService {
       const provider = this.providers.get(record.provider);
       const fresh = await provider.getArchive(record.archiveId);
       const urlTtlSeconds = provider.capabilities.recordingUrlTtlSeconds;
-      if (fresh.url && urlTtlSeconds) return {downloadUrl: fresh.url, downloadUrlExpiresAt: new Date(Date.now() + urlTtlSeconds * 1000).toISOString()};
+      if (fresh.url && urlTtlSeconds) {
+        const files = fresh.files ? fresh.files.map(file => fileView(file, file.url)) : recordedFiles;
+        return {downloadUrl: fresh.url, downloadUrlExpiresAt: new Date(Date.now() + urlTtlSeconds * 1000).toISOString(), files};
+      }
     }
-    return {downloadUrl: null, downloadUrlExpiresAt: null};
+    return {downloadUrl: null, downloadUrlExpiresAt: null, files: recordedFiles};
   }
 }
 
@@ -149,6 +170,7 @@ export function toView(record: ArchiveRecord): ArchiveView {
     id: record.archiveId,
     name: record.name,
     meetingLinkId: record.meetingLinkId,
+    provider: record.provider,
     sessionId: record.sessionId,
     status: record.status,
     outputMode: record.outputMode,
@@ -158,4 +180,8 @@ export function toView(record: ArchiveRecord): ArchiveView {
     uploadTarget: record.uploadTarget,
     reason: record.reason,
   };
+}
+
+function fileView(file: Omit<ArchiveFile, 'url'>, downloadUrl: string | null): ArchiveFileView {
+  return {id: file.id, type: file.type, extension: file.extension, size: file.sizeBytes, downloadUrl};
 }

@@ -2,7 +2,7 @@ import {BindingScope, inject, injectable} from '@loopback/core';
 import {repository} from '@loopback/repository';
 import type {ServiceConfig} from '../../config/service-config';
 import type {SecretBox} from '../../crypto/secret-box';
-import {DependencyUnavailableError, StorageTargetNotFoundError} from '../../errors/domain-errors';
+import {DependencyUnavailableError, StorageTargetNotFoundError, ValidationError} from '../../errors/domain-errors';
 import {ConfigBindings, RepositoryBindings, StorageBindings, VideoBindings} from '../../keys';
 import type {ArchiveStorage, ArchiveStorageFactory, StorageTargetConfig} from '../../providers/storage/types';
 import type {ProviderStorageTarget, StorageTargetApplyResult} from '../../providers/video/types';
@@ -57,6 +57,7 @@ export class StorageTargetService {
   /** Nothing is stored unless the probe and the provider both accept the target. */
   async set(input: StorageTargetInput, actor: string): Promise<StorageTargetSaved> {
     const target = toStorageTargetConfig(input, this.config.storage);
+    this.checkStorageKinds(target.type);
     await this.storageFactory(target).probe();
     const applied = await this.applyAtProviders(toProviderTarget(target));
     const stored = toStored(target, this.secretBox, applied.applied, actor);
@@ -69,6 +70,16 @@ export class StorageTargetService {
     });
     await this.targets.pruneSuperseded();
     return applied.applied ? {target: view} : {target: view, notice: applied.notice};
+  }
+
+  /** One target serves every configured provider: a kind one of them cannot upload to is refused before anything is probed. */
+  private checkStorageKinds(kind: StorageTargetConfig['type']): void {
+    const unable = this.providers.all().filter(provider => !provider.capabilities.storageKinds.includes(kind));
+    if (unable.length === 0) return;
+    const limits = unable.map(
+      provider => `"${provider.name}" uploads recordings only to ${provider.capabilities.storageKinds.join(' or ') || 'its own storage'}`,
+    );
+    throw new ValidationError(`A ${kind} storage target cannot serve every meeting of this deployment: the video provider ${limits.join('; ')}`);
   }
 
   async get(): Promise<StorageTargetView> {

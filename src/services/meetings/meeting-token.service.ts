@@ -5,6 +5,7 @@ import type {CallerProfile} from '../../auth/bearer-token.verifier';
 import {ConfigBindings, UtilBindings, VideoBindings} from '../../keys';
 import type {ServiceConfig} from '../../config/service-config';
 import {MeetingNotFoundError, MeetingStateError, PermissionDeniedError, ValidationError} from '../../errors/domain-errors';
+import {JoinKeyRepository} from '../../repositories/join-key.repository';
 import {MeetingRepository} from '../../repositories/meeting.repository';
 import type {ParticipantRole, ProviderCapabilities} from '../../providers/video/types';
 import type {VideoProviders} from '../../providers/video/video-providers';
@@ -18,8 +19,11 @@ export interface TokenRequest {
   data?: string;
 }
 
-/** The token and whatever else the meeting's provider SDK needs to join (Vonage: `sessionId`, `applicationId`). */
-export type JoinToken = {token: string} & Record<string, string>;
+/**
+ * The meeting's provider, the token, and whatever else that provider's SDK needs to join
+ * (Vonage: `sessionId`, `applicationId`; Zoom: `sessionName`).
+ */
+export type JoinToken = {provider: string; token: string} & Record<string, string>;
 
 /** Issues join tokens: the hot path at the top of the hour, so one read and a local signature. */
 @injectable({scope: BindingScope.SINGLETON})
@@ -28,6 +32,7 @@ export class MeetingTokenService {
 
   constructor(
     @repository(MeetingRepository) private readonly meetings: MeetingRepository,
+    @repository(JoinKeyRepository) private readonly joinKeys: JoinKeyRepository,
     @inject(VideoBindings.PROVIDERS) private readonly providers: VideoProviders,
     @inject(UtilBindings.CLOCK) private readonly clock: Clock,
     @inject(ConfigBindings.SERVICE_CONFIG) config: ServiceConfig,
@@ -58,9 +63,13 @@ export class MeetingTokenService {
       throw new PermissionDeniedError(`Only the meeting's creator or a holder of ${Permission.ModerateMeeting} can join as moderator`);
     }
     checkJoinIdentity(caller.id, request.data, provider.name, provider.capabilities);
-    const credentials = await provider.issueJoinCredentials(meeting, {attendeeId: caller.id, role, expiresAt, data: request.data});
+    // A keyed provider's credential carries a key the callbacks name; the key is stored before it is handed out.
+    const joinKey = provider.capabilities.joinIdentity.keyed
+      ? await this.joinKeys.issue(meeting.id, request.data === undefined ? {attendeeId: caller.id} : {attendeeId: caller.id, data: request.data})
+      : undefined;
+    const credentials = await provider.issueJoinCredentials(meeting, {attendeeId: caller.id, role, expiresAt, data: request.data, joinKey});
     if (!meeting.startTime) await this.meetings.markOpened(meeting.id, now);
-    return {...credentials.clientFields, token: credentials.token};
+    return {provider: provider.name, ...credentials.clientFields, token: credentials.token};
   }
 
   /** Within the provider's bounds for a join token's lifetime (capabilities.joinTokenTtl). */

@@ -22,6 +22,8 @@ export interface CreateMeetingInput {
   endToEndEncryption?: boolean;
   extId?: string;
   extMetadata?: object;
+  /** One of the configured providers; default VIDEO_PROVIDER. */
+  provider?: string;
 }
 
 /** Who acts: the bearer user, and the tenant whose meetings it sees. */
@@ -68,7 +70,7 @@ export class MeetingService {
       );
     }
     checkExtMetadata(input.extMetadata);
-    const provider = this.providers.default;
+    const provider = this.chooseProvider(input.provider);
     if (input.endToEndEncryption && !provider.capabilities.endToEndEncryption) {
       throw new ValidationError(`endToEndEncryption is not supported by the video provider "${provider.name}"`);
     }
@@ -96,6 +98,17 @@ export class MeetingService {
       modifiedBy: actor.id,
       tenantId: actor.tenantId,
     });
+  }
+
+  /** The named provider when this deployment configures it, else the default (`VIDEO_PROVIDER`). */
+  private chooseProvider(name: string | undefined) {
+    if (name === undefined) return this.providers.default;
+    const provider = this.providers.all().find(candidate => candidate.name === name);
+    if (!provider) {
+      const configured = this.providers.all().map(candidate => candidate.name);
+      throw new ValidationError(`provider must be one of the providers this deployment configures: ${configured.join(', ')}`);
+    }
+    return provider;
   }
 
   async get(meetingLink: string, tenantId: TenantScope): Promise<Meeting> {
