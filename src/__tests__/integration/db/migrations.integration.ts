@@ -23,6 +23,7 @@ describe('SQL migrations (integration)', () => {
       'archives',
       'attendee_connections',
       'audit_logs',
+      'join_keys',
       'outbox_events',
       'pgmigrations',
       'session_attendee_counts',
