@@ -1,10 +1,11 @@
 import {createPublicKey} from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import {loadEmulatorConfig} from '../config/emulator-config';
+import {EmulatorConfig, loadEmulatorConfig} from '../config/emulator-config';
 import {ConfigError} from '../config/env-reader';
 import {loadDotEnv} from '../config/load-dotenv';
 import {VonageVideoEmulator} from '../emulator';
+import {ZoomVideoEmulator} from '../emulator/zoom';
 import {DevSecrets, ensureDevSecrets} from '../local/dev-secrets';
 import {createArchiveStorage} from '../providers/storage/storage.factory';
 
@@ -17,10 +18,12 @@ import {createArchiveStorage} from '../providers/storage/storage.factory';
  *   VONAGE_SIGNATURE_SECRET, VONAGE_API_KEY/SECRET, EMULATOR_CALLBACK_URL, DATA_DIR.
  * Whatever is unset comes from the development identity under DATA_DIR, the
  * same one `npm start` uses in local mode, so both agree without configuration.
+ * `npm run emulator -- --zoom` runs the Zoom Video SDK emulator instead (runZoom).
  */
 async function run(): Promise<void> {
   loadDotEnv();
   const config = loadEmulatorConfig(process.env);
+  if (process.argv.includes('--zoom')) return runZoom(config);
   const publicKeyPem = config.publicKeyPem ?? (config.privateKeyPem ? publicHalf(config.privateKeyPem) : undefined);
   const needsDev = !publicKeyPem || !config.applicationId || !config.signatureSecret || !(config.apiKey && config.apiSecret);
   const dev = needsDev ? ensureDevSecrets(config.dataDir) : undefined;
@@ -45,6 +48,36 @@ async function run(): Promise<void> {
   if (!config.callbackUrl)
     process.stdout.write('No EMULATOR_CALLBACK_URL: callbacks are not sent (e.g. EMULATOR_CALLBACK_URL=http://127.0.0.1:3000/webhooks/session).\n');
 
+  const stop = async () => {
+    await emulator.stop();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void stop());
+  process.once('SIGTERM', () => void stop());
+}
+
+/**
+ * The Zoom emulator on ZOOM_EMULATOR_PORT (4011) with the ZOOM_* credentials, or the development ones
+ * `npm start` uses. EMULATOR_CALLBACK_URL (e.g. http://127.0.0.1:3000/webhooks/zoom) is validated first, as Zoom does.
+ */
+async function runZoom(config: EmulatorConfig): Promise<void> {
+  const dev = ensureDevSecrets(config.dataDir);
+  const zoom = config.zoom;
+  const emulator = new ZoomVideoEmulator({
+    sdkKey: zoom.sdkKey ?? dev.zoomSdkKey,
+    sdkSecret: zoom.sdkSecret ?? dev.zoomSdkSecret,
+    apiKey: zoom.apiKey ?? dev.zoomApiKey,
+    apiSecret: zoom.apiSecret ?? dev.zoomApiSecret,
+    webhookSecretToken: zoom.webhookSecretToken ?? dev.zoomWebhookSecretToken,
+    storageFactory: createArchiveStorage,
+    log: (message, fields) => process.stdout.write(`${JSON.stringify({msg: message, ...fields})}\n`),
+  });
+  const url = await emulator.start(zoom.port, config.host);
+  process.stdout.write(
+    `Zoom Video SDK emulator listening on ${url} (ZOOM_API_HOST=${url}; unset ZOOM_* come from ${path.join(config.dataDir, 'dev-secrets.json')})\n`,
+  );
+  if (config.callbackUrl) await emulator.setCallbackUrl(config.callbackUrl);
+  else process.stdout.write('No EMULATOR_CALLBACK_URL: webhooks are not sent (e.g. EMULATOR_CALLBACK_URL=http://127.0.0.1:3000/webhooks/zoom).\n');
   const stop = async () => {
     await emulator.stop();
     process.exit(0);

@@ -15,6 +15,15 @@ export interface EmulatorConfig {
   apiKey?: string;
   apiSecret?: string;
   callbackUrl?: string;
+  /** `--zoom`: the Zoom emulator's port (ZOOM_EMULATOR_PORT, default 4011) and credentials (ZOOM_*; unset: the development ones). */
+  zoom: {
+    port: number;
+    sdkKey?: string;
+    sdkSecret?: string;
+    apiKey?: string;
+    apiSecret?: string;
+    webhookSecretToken?: string;
+  };
 }
 
 export function loadEmulatorConfig(env: NodeJS.ProcessEnv): EmulatorConfig {
@@ -30,5 +39,14 @@ export function loadEmulatorConfig(env: NodeJS.ProcessEnv): EmulatorConfig {
     apiKey: read.string('VONAGE_API_KEY'),
     apiSecret: read.string('VONAGE_API_SECRET'),
     callbackUrl: read.url('EMULATOR_CALLBACK_URL'),
+    zoom: {
+      port: read.port('ZOOM_EMULATOR_PORT') ?? 4011,
+      sdkKey: read.string('ZOOM_SDK_KEY'),
+      sdkSecret: read.string('ZOOM_SDK_SECRET'),
+      apiKey: read.string('ZOOM_API_KEY'),
+      apiSecret: read.string('ZOOM_API_SECRET'),
+      // The first token when several are listed for rotation: Zoom signs with one.
+      webhookSecretToken: read.list('ZOOM_WEBHOOK_SECRET_TOKEN')[0],
+    },
   };
 }

@@ -81,6 +81,11 @@ export interface ServiceConfig {
   teardownSafetyNetSeconds: number;
   /** Port of the in-process Vonage emulator in local mode (0 = any free port). */
   emulatorPort: number;
+  /**
+   * Port of the in-process Zoom emulator in local mode (`ZOOM_EMULATOR_PORT`, 0 = any free port). Unset: the
+   * Vonage emulator's port + 1, or any free port when that one is taken (or the Vonage one is 0).
+   */
+  zoomEmulatorPort?: number;
   /** Days callback records are kept (they make redeliveries idempotent and serve as an audit trail). */
   callbackRetentionDays: number;
   /** Where the service may connect on an administrator's word (storage endpoints). */
@@ -158,6 +163,7 @@ export function loadServiceConfig(env: NodeJS.ProcessEnv): ServiceConfig {
     storage,
     teardownSafetyNetSeconds: read.integer('TEARDOWN_SAFETY_NET_SECONDS', {min: 1, max: 3600}) ?? 30,
     emulatorPort: read.port('EMULATOR_PORT') ?? 4010,
+    zoomEmulatorPort: read.port('ZOOM_EMULATOR_PORT'),
     callbackRetentionDays: read.integer('WEBHOOK_RETENTION_DAYS', {min: 1, max: 3650}) ?? 30,
     outbound: readOutboundConfig(read, isProduction),
   };

@@ -2,6 +2,7 @@ import {createPublicKey} from 'node:crypto';
 import type {ServiceConfig} from '../config/service-config';
 import {migrateUp} from '../db/migrate';
 import {VonageVideoEmulator} from '../emulator';
+import {ZoomVideoEmulator} from '../emulator/zoom';
 import type {Logger} from '../logging/logger';
 import {createArchiveStorage} from '../providers/storage/storage.factory';
 import {ensureDevSecrets} from './dev-secrets';
@@ -23,7 +24,7 @@ export async function prepareRuntime(config: ServiceConfig, logger: Logger): Pro
   const stops: Array<() => Promise<void>> = [];
   const resolved: ServiceConfig = {...config};
   const needsDevSecrets = !config.auth.secret && !config.auth.publicKeyPem;
-  const secrets = needsDevSecrets || !config.video.vonage || !config.storage.encryptionKey ? ensureDevSecrets(config.dataDir) : undefined;
+  const secrets = needsDevSecrets || !config.video.vonage || !config.video.zoom || !config.storage.encryptionKey ? ensureDevSecrets(config.dataDir) : undefined;
 
   if (secrets && needsDevSecrets) {
     resolved.auth = {...resolved.auth, secret: secrets.jwtSecret};
@@ -77,15 +78,65 @@ export async function prepareRuntime(config: ServiceConfig, logger: Logger): Pro
     logger.info('local Vonage Video emulator in use (VONAGE_APPLICATION_ID is unset)', {emulatorUrl});
   }
 
+  let zoomEmulator: ZoomVideoEmulator | undefined;
+  if (!config.video.zoom && secrets) {
+    zoomEmulator = new ZoomVideoEmulator({
+      sdkKey: secrets.zoomSdkKey,
+      sdkSecret: secrets.zoomSdkSecret,
+      apiKey: secrets.zoomApiKey,
+      apiSecret: secrets.zoomApiSecret,
+      webhookSecretToken: secrets.zoomWebhookSecretToken,
+      storageFactory: createArchiveStorage,
+      log: (message: string, fields?: object) => logger.debug(`zoom emulator: ${message}`, fields as Record<string, unknown>),
+    });
+    const apiHost = await startZoomEmulator(zoomEmulator, config);
+    const running = zoomEmulator;
+    stops.unshift(() => running.stop());
+    resolved.video = {
+      ...resolved.video,
+      zoom: {
+        sdkKey: secrets.zoomSdkKey,
+        sdkSecret: secrets.zoomSdkSecret,
+        apiKey: secrets.zoomApiKey,
+        apiSecret: secrets.zoomApiSecret,
+        webhookSecretTokens: [secrets.zoomWebhookSecretToken],
+        apiHost,
+        timeoutMs: 10000,
+      },
+    };
+    logger.info('local Zoom Video SDK emulator in use (ZOOM_SDK_KEY is unset)', {zoomApiHost: apiHost});
+  }
+
   if (resolved.video.vonage?.signatureSecrets.length === 0 && resolved.webhooks.allowUnsigned) {
     logger.warn('WEBHOOK_ALLOW_UNSIGNED=true: callbacks are accepted without a signature');
   }
 
   return {
     config: resolved,
-    onListening: serviceUrl => emulator?.setCallbackUrl(`${serviceUrl}/webhooks/vonage`),
+    onListening: serviceUrl => {
+      emulator?.setCallbackUrl(`${serviceUrl}/webhooks/vonage`);
+      // Zoom validates the endpoint first (a signed challenge the service answers); until then no webhook is sent.
+      zoomEmulator
+        ?.setCallbackUrl(`${serviceUrl}/webhooks/zoom`)
+        .catch(error => logger.warn('the Zoom emulator could not validate the webhook endpoint', {error: (error as Error).message}));
+    },
     stop: async () => {
       for (const stop of stops) await stop();
     },
   };
+}
+
+/**
+ * `ZOOM_EMULATOR_PORT` when set; otherwise the Vonage emulator's port + 1, or any free port when that
+ * one is taken (a developer's own port choice for Vonage must not make the start fail for Zoom).
+ */
+async function startZoomEmulator(emulator: ZoomVideoEmulator, config: ServiceConfig): Promise<string> {
+  if (config.zoomEmulatorPort !== undefined) return emulator.start(config.zoomEmulatorPort, '127.0.0.1');
+  const preferred = config.emulatorPort === 0 ? 0 : config.emulatorPort + 1;
+  try {
+    return await emulator.start(preferred, '127.0.0.1');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE' || preferred === 0) throw error;
+    return emulator.start(0, '127.0.0.1');
+  }
 }

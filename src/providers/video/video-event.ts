@@ -23,7 +23,17 @@ export type VideoEvent =
     }
   | {type: 'session.started'; sessionId: string; occurredAt: Date}
   | {type: 'session.ended'; sessionId: string; reason: string | null; occurredAt: Date}
-  | {type: 'archive.status'; sessionId: string; archive: ArchiveUpdate; occurredAt: Date}
+  | {
+      type: 'archive.status';
+      sessionId: string;
+      /**
+       * The provider's session name, where its recording callbacks may name a session instance rather than
+       * the session (Zoom): the meeting can then be found by the name it stored.
+       */
+      sessionName?: string | null;
+      archive: ArchiveUpdate;
+      occurredAt: Date;
+    }
   /** Understood, and changes nothing here (e.g. a participant stopped publishing but stays). */
   | {type: 'ignored'; sessionId: string; providerEvent: string}
   | {type: 'unsupported'; sessionId: string | null; providerEvent: string};

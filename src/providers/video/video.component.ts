@@ -1,8 +1,9 @@
 import {Component} from '@loopback/core';
 import {videoProviderBinding} from './provider-registration';
 import {vonageRegistration} from './vonage';
+import {zoomRegistration} from './zoom';
 
 /** The one place that names the video providers; a new provider adds its registration here. */
 export class VideoComponent implements Component {
-  bindings = [vonageRegistration].map(videoProviderBinding);
+  bindings = [vonageRegistration, zoomRegistration].map(videoProviderBinding);
 }
