@@ -16,6 +16,12 @@ CREATE UNIQUE INDEX join_keys_identity_idx ON join_keys (meeting_id, attendee, (
 -- which carry access tokens and are fetched fresh when a download is asked for).
 ALTER TABLE archives ADD COLUMN files jsonb;
 
+-- Zoom's recording callbacks may name a run of a session rather than the session: the meeting is then
+-- found by the session name it created (Zoom compares names without case).
+CREATE INDEX video_session_details_session_name_idx ON video_session_details (provider, lower(provider_session_name))
+  WHERE provider_session_name IS NOT NULL;
+
 -- Down Migration
+DROP INDEX video_session_details_session_name_idx;
 ALTER TABLE archives DROP COLUMN files;
 DROP TABLE join_keys;

@@ -18,13 +18,17 @@ export interface PreparedRuntime {
 
 /**
  * Fills what zero-config development leaves unset: an embedded database with
- * the migrations applied, generated secrets, and a local Vonage emulator.
+ * the migrations applied, generated secrets, a local Vonage emulator, and with VIDEO_PROVIDER=zoom a local
+ * Zoom emulator too.
  */
 export async function prepareRuntime(config: ServiceConfig, logger: Logger): Promise<PreparedRuntime> {
   const stops: Array<() => Promise<void>> = [];
   const resolved: ServiceConfig = {...config};
   const needsDevSecrets = !config.auth.secret && !config.auth.publicKeyPem;
-  const secrets = needsDevSecrets || !config.video.vonage || !config.video.zoom || !config.storage.encryptionKey ? ensureDevSecrets(config.dataDir) : undefined;
+  // Zoom is emulated when it is the default provider and unconfigured; a Vonage-only local run stays as light as before.
+  const emulateZoom = !config.video.zoom && config.video.defaultProvider === 'zoom';
+  const secrets =
+    needsDevSecrets || !config.video.vonage || emulateZoom || !config.storage.encryptionKey ? ensureDevSecrets(config.dataDir) : undefined;
 
   if (secrets && needsDevSecrets) {
     resolved.auth = {...resolved.auth, secret: secrets.jwtSecret};
@@ -79,7 +83,7 @@ export async function prepareRuntime(config: ServiceConfig, logger: Logger): Pro
   }
 
   let zoomEmulator: ZoomVideoEmulator | undefined;
-  if (!config.video.zoom && secrets) {
+  if (emulateZoom && secrets) {
     zoomEmulator = new ZoomVideoEmulator({
       sdkKey: secrets.zoomSdkKey,
       sdkSecret: secrets.zoomSdkSecret,
@@ -104,7 +108,7 @@ export async function prepareRuntime(config: ServiceConfig, logger: Logger): Pro
         timeoutMs: 10000,
       },
     };
-    logger.info('local Zoom Video SDK emulator in use (ZOOM_SDK_KEY is unset)', {zoomApiHost: apiHost});
+    logger.info('local Zoom Video SDK emulator in use (VIDEO_PROVIDER=zoom, ZOOM_SDK_KEY is unset)', {zoomApiHost: apiHost});
   }
 
   if (resolved.video.vonage?.signatureSecrets.length === 0 && resolved.webhooks.allowUnsigned) {

@@ -197,6 +197,15 @@ export class MeetingRepository extends DefaultCrudRepository<Meeting, number> {
     });
   }
 
+  /** The meeting of a provider session by the name it was created with (names compare without case, as Zoom's do). */
+  findSessionByName(provider: string, sessionName: string): Promise<MeetingSession | null> {
+    return this.oneSession({
+      name: 'vcs-meeting-by-session-name',
+      text: `${SELECT_SESSION} WHERE provider = $1 AND lower(provider_session_name) = lower($2) AND NOT deleted`,
+      values: [provider, sessionName],
+    });
+  }
+
   /** The meeting of a session id on any provider (the archive listing's `sessionId` filter). */
   findSessionBySessionId(sessionId: string, tenantId: TenantScope): Promise<MeetingSession | null> {
     return this.oneSession({

@@ -4,6 +4,7 @@ import {createPublicKey} from 'node:crypto';
 import {VideoConferencingApplication} from '../../application';
 import type {ServiceConfig} from '../../config/service-config';
 import {VonageVideoEmulator} from '../../emulator';
+import {ZoomVideoEmulator} from '../../emulator/zoom';
 import {ServiceDependencyOverrides} from '../../bindings';
 import {createLogger} from '../../logging/logger';
 import {createArchiveStorage} from '../../providers/storage/storage.factory';
@@ -18,6 +19,8 @@ export interface TestApp {
   app: VideoConferencingApplication;
   client: Client;
   emulator: VonageVideoEmulator;
+  /** Only with `zoom: true`. */
+  zoom?: ZoomVideoEmulator;
   config: ServiceConfig;
   url: string;
   stop(): Promise<void>;
@@ -71,7 +74,18 @@ export interface SetupApplicationOptions {
   controllers?: Constructor<object>[];
   /** More video providers, registered through the same extension point as the real ones. */
   providers?: VideoProviderRegistration[];
+  /** Configures Zoom too, played by an in-process Zoom emulator (`TestApp.zoom`). */
+  zoom?: boolean;
 }
+
+/** Credentials of the test Zoom app (never real ones). */
+export const TEST_ZOOM = {
+  sdkKey: 'test-zoom-sdk-key',
+  sdkSecret: 'test-zoom-sdk-secret-0123456789',
+  apiKey: 'test-zoom-api-key',
+  apiSecret: 'test-zoom-api-secret-0123456789',
+  webhookSecretToken: 'test-zoom-webhook-secret-token',
+} as const;
 
 /**
  * Boots the real application against the test database and an in-process
@@ -90,7 +104,15 @@ export async function setupApplication(options: SetupApplicationOptions = {}): P
     timing: {archiveProcessingMs: 20},
   });
   const emulatorUrl = await emulator.start(0, '127.0.0.1');
-  const config = givenServiceConfig(emulatorUrl, options.configure);
+  const zoom = options.zoom ? new ZoomVideoEmulator({...TEST_ZOOM, storageFactory: createArchiveStorage, timing: {recordingProcessingMs: 20}}) : undefined;
+  const zoomUrl = zoom ? await zoom.start(0, '127.0.0.1') : undefined;
+  const config = givenServiceConfig(emulatorUrl, config => {
+    if (zoomUrl) {
+      const {sdkKey, sdkSecret, apiKey, apiSecret, webhookSecretToken} = TEST_ZOOM;
+      config.video.zoom = {sdkKey, sdkSecret, apiKey, apiSecret, webhookSecretTokens: [webhookSecretToken], apiHost: zoomUrl, timeoutMs: 2000};
+    }
+    options.configure?.(config);
+  });
   const app = new VideoConferencingApplication({
     serviceConfig: config,
     overrides: {logger: createLogger('silent'), jobPollingIntervalSeconds: 0.5, ...options.overrides},
@@ -102,21 +124,25 @@ export async function setupApplication(options: SetupApplicationOptions = {}): P
     for (const controller of options.controllers ?? []) app.controller(controller);
     await app.startOrUndo();
   } catch (error) {
-    // The application stops what it had started; the emulator is ours to stop.
+    // The application stops what it had started; the emulators are ours to stop.
     await emulator.stop();
+    await zoom?.stop();
     throw error;
   }
   const url = app.url!;
   emulator.setCallbackUrl(`${url}/webhooks/vonage`);
+  await zoom?.setCallbackUrl(`${url}/webhooks/zoom`);
   return {
     app,
     client: supertest(url),
     emulator,
+    zoom,
     config,
     url,
     stop: async () => {
       await app.stop();
       await emulator.stop();
+      await zoom?.stop();
     },
   };
 }

@@ -89,7 +89,9 @@ export class ProviderCallbackService {
 
   private async claimAndApply(providerName: string, event: VideoEvent, claim: CallbackClaim): Promise<EventHandling> {
     if (event.type === 'unsupported') return (await this.callbacks.claim(undefined, claim, 'not_supported')) ? 'not_supported' : 'duplicate';
-    const meeting = await this.findMeeting(providerName, event.sessionId);
+    const meeting =
+      (await this.findMeeting(providerName, event.sessionId)) ??
+      (event.type === 'archive.status' && event.sessionName ? await this.meetings.findSessionByName(providerName, event.sessionName) : null);
     if (!meeting) {
       this.logger.info('callback for a session this service did not create: ignored', {provider: providerName, event: event.type, sessionId: event.sessionId});
       return 'unknown_session';
@@ -122,7 +124,8 @@ export class ProviderCallbackService {
         await this.presence.sessionEnded(tx, meeting, {at: event.occurredAt, reason: event.reason ?? 'sessionDestroyed', actor});
         return 'processed';
       case 'archive.status':
-        return (await this.archiveStatus.apply(tx, meeting, {...event.archive, sessionId: event.sessionId}, actor)) ? 'processed' : 'stale';
+        // Filed under the meeting's session, also when the callback named one instance of it (found by name).
+        return (await this.archiveStatus.apply(tx, meeting, {...event.archive, sessionId: meeting.sessionId}, actor)) ? 'processed' : 'stale';
     }
   }
 
