@@ -27,8 +27,7 @@ export async function prepareRuntime(config: ServiceConfig, logger: Logger): Pro
   const needsDevSecrets = !config.auth.secret && !config.auth.publicKeyPem;
   // Zoom is emulated when it is the default provider and unconfigured; a Vonage-only local run stays as light as before.
   const emulateZoom = !config.video.zoom && config.video.defaultProvider === 'zoom';
-  const secrets =
-    needsDevSecrets || !config.video.vonage || emulateZoom || !config.storage.encryptionKey ? ensureDevSecrets(config.dataDir) : undefined;
+  const secrets = needsDevSecrets || !config.video.vonage || emulateZoom || !config.storage.encryptionKey ? ensureDevSecrets(config.dataDir) : undefined;
 
   if (secrets && needsDevSecrets) {
     resolved.auth = {...resolved.auth, secret: secrets.jwtSecret};
