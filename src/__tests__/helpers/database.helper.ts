@@ -1,6 +1,9 @@
 import {ensureTestDatabase, queryTestDatabase} from '../fixtures/postgres';
 
 const TABLES = [
+  'webhook_delivery_attempts',
+  'webhook_deliveries',
+  'webhook_subscriptions',
   'outbox_events',
   'audit_logs',
   'storage_targets',
