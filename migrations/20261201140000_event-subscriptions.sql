@@ -65,6 +65,8 @@ CREATE TABLE webhook_deliveries (
 );
 CREATE INDEX webhook_deliveries_due_idx ON webhook_deliveries (subscription_id, next_attempt_at, id) WHERE state = 'pending';
 CREATE INDEX webhook_deliveries_order_idx ON webhook_deliveries (subscription_id, meeting_id, outbox_id) WHERE state = 'pending' AND meeting_id IS NOT NULL;
+CREATE INDEX webhook_deliveries_unordered_idx ON webhook_deliveries (subscription_id, next_attempt_at, id) WHERE state = 'pending' AND meeting_id IS NULL;
+CREATE INDEX webhook_deliveries_leased_idx ON webhook_deliveries (subscription_id) WHERE state = 'pending' AND leased_until IS NOT NULL;
 CREATE INDEX webhook_deliveries_log_idx ON webhook_deliveries (subscription_id, id DESC);
 CREATE INDEX webhook_deliveries_outbox_idx ON webhook_deliveries (outbox_id) WHERE outbox_id IS NOT NULL;
 

@@ -64,28 +64,55 @@ export interface DeliveryLogEntry {
   createdAt: Date;
 }
 
+/*
+ * Claims due deliveries. Per subscription: each meeting's first pending deliveries in event order (a loose index
+ * scan finds the meetings, so a backlog of blocked events is never read row by row), of which only those before
+ * or at the first one with fewer than $3 attempts may go; plus deliveries without a meeting (no order to keep).
+ * At most $2 in flight per subscription, $1 in all; SKIP LOCKED shares the work between replicas.
+ */
 const CLAIM = `
-WITH candidates AS (
-  SELECT c.id, c.next_attempt_at
-    FROM webhook_subscriptions s
+WITH RECURSIVE active AS (
+  SELECT s.id, (SELECT count(*) FROM webhook_deliveries b
+                 WHERE b.subscription_id = s.id AND b.state = 'pending' AND b.leased_until IS NOT NULL AND b.leased_until > now()) AS busy
+    FROM webhook_subscriptions s WHERE s.status = 'ACTIVE' AND s.expire_at > now()
+), meetings AS (
+  SELECT a.id AS subscription_id, a.busy,
+         (SELECT min(d.meeting_id) FROM webhook_deliveries d
+           WHERE d.subscription_id = a.id AND d.state = 'pending' AND d.meeting_id IS NOT NULL) AS meeting_id
+    FROM active a WHERE a.busy < $2
+  UNION ALL
+  SELECT m.subscription_id, m.busy,
+         (SELECT min(d.meeting_id) FROM webhook_deliveries d
+           WHERE d.subscription_id = m.subscription_id AND d.state = 'pending' AND d.meeting_id IS NOT NULL AND d.meeting_id > m.meeting_id)
+    FROM meetings m WHERE m.meeting_id IS NOT NULL
+), ordered AS (
+  SELECT h.id, h.subscription_id, h.next_attempt_at, m.busy
+    FROM meetings m
     CROSS JOIN LATERAL (
-      SELECT count(*) AS n FROM webhook_deliveries b WHERE b.subscription_id = s.id AND b.state = 'pending' AND b.leased_until > now()
-    ) busy
-    CROSS JOIN LATERAL (
-      SELECT d.id, d.next_attempt_at, row_number() OVER (ORDER BY d.next_attempt_at, d.id) AS rank
+      SELECT d.id, d.subscription_id, d.next_attempt_at,
+             COALESCE(sum(CASE WHEN d.attempts < $3 THEN 1 ELSE 0 END)
+                        OVER (ORDER BY d.outbox_id ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS waiting_behind
         FROM webhook_deliveries d
-       WHERE d.subscription_id = s.id AND d.state = 'pending' AND d.next_attempt_at <= now()
-         AND (d.meeting_id IS NULL OR NOT EXISTS (
-               SELECT 1 FROM webhook_deliveries e
-                WHERE e.subscription_id = d.subscription_id AND e.meeting_id = d.meeting_id AND e.state = 'pending'
-                  AND e.outbox_id < d.outbox_id AND e.attempts < $3))
+       WHERE d.subscription_id = m.subscription_id AND d.meeting_id = m.meeting_id AND d.state = 'pending'
+       ORDER BY d.outbox_id LIMIT $2
+    ) h
+   WHERE m.meeting_id IS NOT NULL AND h.waiting_behind = 0 AND h.next_attempt_at <= now()
+), unordered AS (
+  SELECT u.id, u.subscription_id, u.next_attempt_at, a.busy
+    FROM active a
+    CROSS JOIN LATERAL (
+      SELECT d.id, d.subscription_id, d.next_attempt_at FROM webhook_deliveries d
+       WHERE d.subscription_id = a.id AND d.state = 'pending' AND d.meeting_id IS NULL AND d.next_attempt_at <= now()
        ORDER BY d.next_attempt_at, d.id LIMIT $2
-    ) c
-   WHERE s.status = 'ACTIVE' AND s.expire_at > now() AND c.rank + busy.n <= $2
-   ORDER BY c.next_attempt_at, c.id LIMIT $1
+    ) u
+   WHERE a.busy < $2
+), candidates AS (
+  SELECT c.id, c.next_attempt_at, row_number() OVER (PARTITION BY c.subscription_id ORDER BY c.next_attempt_at, c.id) + c.busy AS slot
+    FROM (SELECT * FROM ordered UNION ALL SELECT * FROM unordered) c
 ), locked AS (
   SELECT d.id FROM webhook_deliveries d
-   WHERE d.id IN (SELECT id FROM candidates) AND d.state = 'pending' AND d.next_attempt_at <= now()
+   WHERE d.id IN (SELECT id FROM candidates WHERE slot <= $2 ORDER BY next_attempt_at, id LIMIT $1)
+     AND d.state = 'pending' AND d.next_attempt_at <= now()
      FOR UPDATE SKIP LOCKED
 ), claimed AS (
   UPDATE webhook_deliveries d
@@ -134,11 +161,7 @@ const LOG_COLUMNS = `event_id, event_type, state, attempts, last_status_code, la
 export class WebhookDeliveryRepository {
   constructor(@inject('datasources.pg') private readonly dataSource: PgDataSource) {}
 
-  /**
-   * Claims due deliveries for one worker: at most `perSubscription` in flight per subscription (across
-   * replicas), none behind an earlier pending event of the same meeting that has had fewer than
-   * `orderWaitAttempts` attempts; the lease makes a worker's crash a retry, not a loss.
-   */
+  /** Claims due deliveries for one worker (see CLAIM); the lease makes a worker's crash a retry, not a loss. */
   async claim(options: ClaimOptions): Promise<ClaimedDelivery[]> {
     const result = await this.dataSource.pool.query({
       name: 'vcs-claim-deliveries',
