@@ -9,6 +9,7 @@ import {CREATE_CONNECTIONS, loadCreate, withCpu} from './create-scenario';
 import {loadCallbacks, LoadResult, loadFixed} from './load';
 import {childPids, liveHeapMiB, residentMiB, RunningProcess, startBare, startService} from './processes';
 import {printReport, Report} from './report';
+import {printEventDelivery, runEventDeliveryScenario} from './events-run';
 
 /**
  * `npm run bench`: the service against the local PostgreSQL and the Vonage
@@ -210,10 +211,12 @@ async function main(): Promise<void> {
     loadFixed(bareUrl, {method: 'POST', headers: json, body: '{}', connections: CONNECTIONS, durationSeconds: SECONDS}),
   );
   await bareToken.stop();
+  const eventDelivery = await runEventDeliveryScenario(world);
 
   await emulator.stop();
 
   printReport(report);
+  printEventDelivery(eventDelivery);
   const resultsDir = path.resolve(__dirname, '../../bench/results');
   fs.mkdirSync(resultsDir, {recursive: true});
   fs.writeFileSync(path.join(resultsDir, 'latest.json'), JSON.stringify(report, null, 2) + '\n');

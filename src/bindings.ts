@@ -4,6 +4,7 @@ import {pgDataSourceConfig} from './datasources/pg.datasource';
 import {BearerTokenVerifier} from './auth/bearer-token.verifier';
 import {SecretBox} from './crypto/secret-box';
 import {JobsComponent} from './services/jobs.component';
+import {EventsComponent} from './services/events/events.component';
 import type {JobQueue} from './jobs/job-queue';
 import {PgBossJobQueue} from './jobs/pg-boss.job-queue';
 import {
@@ -79,4 +80,5 @@ export function bindServiceDependencies(app: Application, config: ServiceConfig,
     });
   app.bind(JobBindings.QUEUE).to(queue);
   app.component(JobsComponent);
+  app.component(EventsComponent);
 }

@@ -10,6 +10,10 @@ export const Permission = {
   SetMeetingUploadTarget: 'SetMeetingUploadTarget',
   /** Lets a caller who did not create a meeting mint moderator tokens for it. */
   ModerateMeeting: 'ModerateMeeting',
+  /** Read the tenant's meeting event log. */
+  ViewMeetingEvents: 'ViewMeetingEvents',
+  /** Create, change and inspect the tenant's webhook subscriptions and their delivery log. */
+  ManageEventSubscriptions: 'ManageEventSubscriptions',
 } as const;
 
 export type PermissionKey = (typeof Permission)[keyof typeof Permission];

@@ -3,11 +3,13 @@ import {ConfigError, EnvReader} from './env-reader';
 import {HttpConfig, readHttpConfig} from './http-config';
 import {readVideoConfig, VideoConfig} from './video-config';
 import {OutboundConfig, readOutboundConfig} from './outbound-config';
+import {EventsConfig, readEventsConfig} from './events-config';
 
 export {ConfigError} from './env-reader';
 export type {VideoConfig, VonageConfig} from './video-config';
 export type {OutboundConfig} from './outbound-config';
 export type {HttpConfig} from './http-config';
+export type {EventsConfig} from './events-config';
 
 /** Where the database comes from: a configured server or the embedded one under `DATA_DIR`. */
 export type DatabaseMode = 'external' | 'embedded';
@@ -90,6 +92,8 @@ export interface ServiceConfig {
   callbackRetentionDays: number;
   /** Where the service may connect on an administrator's word (storage endpoints). */
   outbound: OutboundConfig;
+  /** The event log and webhook subscriptions' deliveries. */
+  events: EventsConfig;
 }
 
 const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
@@ -166,6 +170,7 @@ export function loadServiceConfig(env: NodeJS.ProcessEnv): ServiceConfig {
     zoomEmulatorPort: read.port('ZOOM_EMULATOR_PORT'),
     callbackRetentionDays: read.integer('WEBHOOK_RETENTION_DAYS', {min: 1, max: 3650}) ?? 30,
     outbound: readOutboundConfig(read, isProduction),
+    events: readEventsConfig(read),
   };
 }
 

@@ -68,3 +68,24 @@ export class WebhookProviderUnknownError extends DomainError {
     super(`No video provider "${provider}" is configured to send callbacks here`);
   }
 }
+
+export class EventNotFoundError extends DomainError {
+  readonly code = 'EVENT_NOT_FOUND';
+  constructor(eventId: string) {
+    super(`No event with id "${eventId}"`);
+  }
+}
+
+export class SubscriptionNotFoundError extends DomainError {
+  readonly code = 'SUBSCRIPTION_NOT_FOUND';
+  constructor(subscriptionId: string) {
+    super(`No webhook subscription with id "${subscriptionId}"`);
+  }
+}
+
+export class DeliveryNotFoundError extends DomainError {
+  readonly code = 'DELIVERY_NOT_FOUND';
+  constructor(subscriptionId: string, eventId: string) {
+    super(`Webhook subscription "${subscriptionId}" has no delivery of event "${eventId}"`);
+  }
+}

@@ -22,6 +22,9 @@ export const ERROR_CODE_STATUS: Readonly<Record<string, number>> = {
   DATABASE_UNAVAILABLE: 503,
   PROVIDER_NOT_CONFIGURED: 503,
   WEBHOOK_PROVIDER_UNKNOWN: 404,
+  EVENT_NOT_FOUND: 404,
+  SUBSCRIPTION_NOT_FOUND: 404,
+  DELIVERY_NOT_FOUND: 404,
 };
 
 /** Codes whose own message must not reach the client (it may reveal why a credential failed). */

@@ -11,6 +11,10 @@ export const JobNames = {
   ArchiveReconcile: 'archive-reconcile',
   /** Drop callback records past their retention (dedupe only needs the provider's retry window). */
   CallbackPrune: 'callback-prune',
+  /** Drop events past EVENT_RETENTION_DAYS (their deliveries go with them). */
+  EventPrune: 'event-prune',
+  /** Delete webhook subscriptions past their purge date, with their delivery log. */
+  SubscriptionPurge: 'webhook-subscription-purge',
 } as const;
 /** Any queue name: handlers bound to the extension point bring their own. */
 export type JobName = string;

@@ -6,6 +6,7 @@ import type {Duplex} from 'node:stream';
 import type {OutboundConfig} from '../config/outbound-config';
 import {classifyAddress} from './address-class';
 import {OutboundAddressRefusedError} from './outbound-refused.error';
+import {ValidationError} from '../errors/domain-errors';
 
 /** `dns.lookup` with `all: true`; replaceable so tests can play a name that resolves anywhere. */
 export type Resolver = (
@@ -47,6 +48,28 @@ export class OutboundGuard {
     if (this.isListed(host, port) || this.isListed(address, port)) return null;
     const kind = classifyAddress(address);
     return kind === 'public' ? null : new OutboundAddressRefusedError(host, port, address, kind);
+  }
+
+  /**
+   * Refuses, when saving it, a URL whose host resolves now to a refused address (a connection is
+   * checked again when made, so a name that moves later gains nothing).
+   */
+  async checkUrl(url: URL): Promise<void> {
+    if (!this.restricting) return;
+    const host = url.hostname.replace(/^\[|\]$/g, '');
+    const port = Number(url.port || (url.protocol === 'https:' ? 443 : 80));
+    const addresses = isIP(host) ? [host] : await this.resolveAll(host);
+    const refused = addresses.map(address => this.refusal(host, port, address)).find(r => r !== null);
+    if (refused) throw refused;
+  }
+
+  private resolveAll(host: string): Promise<string[]> {
+    return new Promise((resolve, reject) => {
+      this.resolver(host, {all: true}, (error, addresses) => {
+        if (error || addresses.length === 0) reject(new ValidationError(`The host ${host} does not resolve to an address`, {cause: error}));
+        else resolve(addresses.map(a => a.address));
+      });
+    });
   }
 
   /**

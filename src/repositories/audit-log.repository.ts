@@ -5,13 +5,13 @@ import {runnerOf, Transaction} from './transaction';
 export interface AuditEntry {
   actor: string | null;
   action: string;
-  entityType: 'meeting' | 'archive' | 'storage-target';
+  entityType: 'meeting' | 'archive' | 'storage-target' | 'webhook-subscription';
   entityId: string;
   before?: unknown;
   after?: unknown;
 }
 
-/** Who did what to which meeting, archive or storage target. Never holds secrets. */
+/** Who did what to which meeting, archive, storage target or webhook subscription. Never holds secrets. */
 export class AuditLogRepository {
   constructor(@inject('datasources.pg') private readonly dataSource: PgDataSource) {}
 

@@ -6,9 +6,18 @@ import {ArchivePurgeHandler} from './archives/archive-purge.job';
 import {ArchiveReconcileHandler} from './archives/archive-reconcile.job';
 import {MeetingTeardownHandler} from './meetings/meeting-teardown.job';
 import {CallbackPruneHandler} from './presence/callback-prune.job';
+import {EventPruneHandler} from './events/event-prune.job';
+import {SubscriptionPurgeHandler} from './events/subscription-purge.job';
 
 /** The one list of the service's jobs: a new job is a handler class and a line here. */
-export const JOB_HANDLERS: Constructor<JobHandler>[] = [MeetingTeardownHandler, ArchivePurgeHandler, ArchiveReconcileHandler, CallbackPruneHandler];
+export const JOB_HANDLERS: Constructor<JobHandler>[] = [
+  MeetingTeardownHandler,
+  ArchivePurgeHandler,
+  ArchiveReconcileHandler,
+  CallbackPruneHandler,
+  EventPruneHandler,
+  SubscriptionPurgeHandler,
+];
 
 /** The jobs observer and every handler; the job queue itself is bound with the other dependencies. */
 export class JobsComponent implements Component {

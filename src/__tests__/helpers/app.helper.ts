@@ -3,6 +3,8 @@ import {Client, supertest} from '@loopback/testlab';
 import {createPublicKey} from 'node:crypto';
 import {VideoConferencingApplication} from '../../application';
 import type {ServiceConfig} from '../../config/service-config';
+import {EnvReader} from '../../config/env-reader';
+import {readEventsConfig} from '../../config/events-config';
 import {VonageVideoEmulator} from '../../emulator';
 import {ZoomVideoEmulator} from '../../emulator/zoom';
 import {ServiceDependencyOverrides} from '../../bindings';
@@ -60,6 +62,7 @@ export function givenServiceConfig(vonageUrl: string, change: (config: ServiceCo
     emulatorPort: 0,
     callbackRetentionDays: 30,
     outbound: {restrictPrivateAddresses: false, allowedHosts: []},
+    events: {...readEventsConfig(new EnvReader({})), pollIntervalMs: 100},
   };
   change(config);
   return config;

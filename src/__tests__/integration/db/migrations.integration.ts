@@ -30,13 +30,17 @@ describe('SQL migrations (integration)', () => {
       'session_attendees',
       'storage_targets',
       'video_session_details',
+      'webhook_deliveries',
+      'webhook_delivery_attempts',
       'webhook_events',
+      'webhook_subscriptions',
     ]);
     const routines = `SELECT routine_name FROM information_schema.routines WHERE routine_schema = 'vcs_migration_check' ORDER BY routine_name`;
     expect((await queryTestDatabase<{routine_name: string}>(routines)).map(r => r.routine_name)).to.eql([
       'apply_connection_fact',
       'count_archives',
       'count_session_attendees',
+      'fan_out_outbox_event',
       'mark_meeting_started',
       'record_connection_event',
       'record_outbox_event',

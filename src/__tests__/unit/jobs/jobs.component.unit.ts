@@ -9,13 +9,21 @@ import {ArchivePurgeService} from '../../../services/archives/archive-purge.serv
 import {ArchiveService} from '../../../services/archives/archive.service';
 import {MeetingEndService} from '../../../services/meetings/meeting-end.service';
 import {CallbackRetentionService} from '../../../services/presence/callback-retention.service';
+import {EventRetentionService} from '../../../services/events/event-retention.service';
 import {QueueCall, RecordingJobQueue} from '../../fixtures/recording-job-queue';
 import {bindServiceStub} from '../../helpers/service.helper';
 
 describe('JobsComponent (unit)', () => {
   let app: Application;
   let queue: RecordingJobQueue;
-  let services: {teardown: sinon.SinonStub; purge: sinon.SinonStub; reconcileRecentMeetings: sinon.SinonStub; pruneOldCallbacks: sinon.SinonStub};
+  let services: {
+    teardown: sinon.SinonStub;
+    purge: sinon.SinonStub;
+    reconcileRecentMeetings: sinon.SinonStub;
+    pruneOldCallbacks: sinon.SinonStub;
+    pruneOldEvents: sinon.SinonStub;
+    purgeSubscriptions: sinon.SinonStub;
+  };
 
   beforeEach(() => {
     app = new Application();
@@ -25,12 +33,15 @@ describe('JobsComponent (unit)', () => {
       purge: sinon.stub().resolves(),
       reconcileRecentMeetings: sinon.stub().resolves(),
       pruneOldCallbacks: sinon.stub().resolves(3),
+      pruneOldEvents: sinon.stub().resolves(2),
+      purgeSubscriptions: sinon.stub().resolves(1),
     };
     app.bind(JobBindings.QUEUE).to(queue);
     bindServiceStub(app, MeetingEndService, {teardown: services.teardown});
     bindServiceStub(app, ArchivePurgeService, {purge: services.purge});
     bindServiceStub(app, ArchiveService, {reconcileRecentMeetings: services.reconcileRecentMeetings});
     bindServiceStub(app, CallbackRetentionService, {pruneOldCallbacks: services.pruneOldCallbacks});
+    bindServiceStub(app, EventRetentionService, {pruneOldEvents: services.pruneOldEvents, purgeSubscriptions: services.purgeSubscriptions});
     app.component(JobsComponent);
   });
 
@@ -51,6 +62,8 @@ describe('JobsComponent (unit)', () => {
     expect(queue.calls.filter(call => call[0] === 'schedule')).to.eql([
       ['schedule', JobNames.ArchiveReconcile, '*/10 * * * *'],
       ['schedule', JobNames.CallbackPrune, '17 3 * * *'],
+      ['schedule', JobNames.EventPrune, '37 3 * * *'],
+      ['schedule', JobNames.SubscriptionPurge, '23 * * * *'],
     ]);
   });
 
@@ -73,10 +86,14 @@ describe('JobsComponent (unit)', () => {
     await queue.run(JobNames.ArchivePurge, {archiveId: 'a1'});
     await queue.run(JobNames.ArchiveReconcile);
     await queue.run(JobNames.CallbackPrune);
+    await queue.run(JobNames.EventPrune);
+    await queue.run(JobNames.SubscriptionPurge);
     expect(services.teardown.args).to.eql([[{meetingId: 7, sessionId: 's7'}]]);
     expect(services.purge.args).to.eql([[{archiveId: 'a1'}]]);
     expect(services.reconcileRecentMeetings.callCount).to.equal(1);
     expect(services.pruneOldCallbacks.callCount).to.equal(1);
+    expect(services.pruneOldEvents.callCount).to.equal(1);
+    expect(services.purgeSubscriptions.callCount).to.equal(1);
   });
 
   it('lets a failing service fail the job, so the queue retries it', async () => {

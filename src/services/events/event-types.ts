@@ -1,0 +1,18 @@
+import {ARCHIVE_STATUSES} from '../../providers/video/types';
+
+/** Every event type the outbox records; subscriptions filter on these (or "*"). */
+export const EVENT_TYPES: readonly string[] = [
+  'meeting.created',
+  'meeting.updated',
+  'meeting.started',
+  'meeting.ended',
+  'attendee.joined',
+  'attendee.left',
+  ...ARCHIVE_STATUSES.map(status => `archive.${status}`),
+  'storage_target.updated',
+];
+
+/** Sent by `POST /webhook-subscriptions/{id}/test` whatever the filter; not a meeting event, so not in the event log. */
+export const PING_EVENT_TYPE = 'ping';
+
+export const ALL_EVENTS = '*';

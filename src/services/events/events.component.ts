@@ -1,0 +1,10 @@
+import {Component} from '@loopback/core';
+import {WebhookDeliveryWorker} from './delivery-worker';
+
+/**
+ * The webhook delivery worker of every replica. Its queue is the delivery table itself, not pg-boss:
+ * per-meeting order and a per-subscription bound need to see the other deliveries (docs/decisions.md).
+ */
+export class EventsComponent implements Component {
+  lifeCycleObservers = [WebhookDeliveryWorker];
+}
