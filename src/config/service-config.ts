@@ -3,11 +3,13 @@ import {ConfigError, EnvReader} from './env-reader';
 import {HttpConfig, readHttpConfig} from './http-config';
 import {readVideoConfig, VideoConfig} from './video-config';
 import {OutboundConfig, readOutboundConfig} from './outbound-config';
+import {MetricsConfig, readMetricsConfig} from './metrics-config';
 
 export {ConfigError} from './env-reader';
 export type {VideoConfig, VonageConfig} from './video-config';
 export type {OutboundConfig} from './outbound-config';
 export type {HttpConfig} from './http-config';
+export type {MetricsConfig} from './metrics-config';
 
 /** Where the database comes from: a configured server or the embedded one under `DATA_DIR`. */
 export type DatabaseMode = 'external' | 'embedded';
@@ -85,6 +87,13 @@ export interface ServiceConfig {
   callbackRetentionDays: number;
   /** Where the service may connect on an administrator's word (storage endpoints). */
   outbound: OutboundConfig;
+  /** Prometheus metrics: on or off, and on which port. */
+  metrics: MetricsConfig;
+  /**
+   * Seconds between SIGTERM and closing the listener, during which `/ready` answers 503 while requests are still
+   * served, so a load balancer stops sending traffic first (`SHUTDOWN_DRAIN_SECONDS`; Ctrl-C skips it).
+   */
+  shutdownDrainSeconds: number;
 }
 
 const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
@@ -139,10 +148,11 @@ export function loadServiceConfig(env: NodeJS.ProcessEnv): ServiceConfig {
     throw new ConfigError('STORAGE_ENCRYPTION_KEY', 'is required when NODE_ENV=production');
   }
 
+  const port = read.port('PORT') ?? 3000;
   return {
     nodeEnv,
     isProduction,
-    port: read.port('PORT') ?? 3000,
+    port,
     host: read.string('HOST'),
     http: readHttpConfig(read, isProduction),
     dataDir,
@@ -160,6 +170,8 @@ export function loadServiceConfig(env: NodeJS.ProcessEnv): ServiceConfig {
     emulatorPort: read.port('EMULATOR_PORT') ?? 4010,
     callbackRetentionDays: read.integer('WEBHOOK_RETENTION_DAYS', {min: 1, max: 3650}) ?? 30,
     outbound: readOutboundConfig(read, isProduction),
+    metrics: readMetricsConfig(read, isProduction, port),
+    shutdownDrainSeconds: read.integer('SHUTDOWN_DRAIN_SECONDS', {min: 0, max: 300}) ?? 5,
   };
 }
 

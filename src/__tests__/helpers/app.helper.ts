@@ -57,6 +57,8 @@ export function givenServiceConfig(vonageUrl: string, change: (config: ServiceCo
     emulatorPort: 0,
     callbackRetentionDays: 30,
     outbound: {restrictPrivateAddresses: false, allowedHosts: []},
+    metrics: {enabled: true},
+    shutdownDrainSeconds: 0,
   };
   change(config);
   return config;
