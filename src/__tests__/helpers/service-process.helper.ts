@@ -7,7 +7,7 @@ export const REPO_ROOT = path.resolve(__dirname, '../../../..');
 const ENTRY = path.join(REPO_ROOT, 'dist/src/index.js');
 
 /** Variables a developer's shell might have that would stop zero-config mode. */
-const CONFIG_VARIABLES = /^(DB_|JWT_|VONAGE_|WEBHOOK_|STORAGE_|AWS_|AZURE_|PORT$|HOST$|NODE_ENV$|DATA_DIR$|WORKERS$|EMULATOR_PORT$)/;
+const CONFIG_VARIABLES = /^(DB_|JWT_|VONAGE_|WEBHOOK_|STORAGE_|AWS_|AZURE_|PORT$|HOST$|NODE_ENV$|DATA_DIR$|WORKERS$|EMULATOR_PORT$|METRICS_|SHUTDOWN_)/;
 
 export function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
