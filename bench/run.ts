@@ -9,6 +9,7 @@ import {CREATE_CONNECTIONS, loadCreate, withCpu} from './create-scenario';
 import {loadCallbacks, LoadResult, loadFixed} from './load';
 import {childPids, liveHeapMiB, residentMiB, RunningProcess, startBare, startService} from './processes';
 import {printReport, Report} from './report';
+import {measureMetricsOverhead} from './metrics-scenario';
 
 /**
  * `npm run bench`: the service against the local PostgreSQL and the Vonage
@@ -210,6 +211,15 @@ async function main(): Promise<void> {
     loadFixed(bareUrl, {method: 'POST', headers: json, body: '{}', connections: CONNECTIONS, durationSeconds: SECONDS}),
   );
   await bareToken.stop();
+
+  // Metrics on and off (production's default is off), token and webhook, each against its limit.
+  report.metricsOverhead = await measureMetricsOverhead(world, {
+    rounds: Number(process.env.BENCH_METRICS_ROUNDS ?? 2),
+    seconds: SECONDS,
+    tokenConnections: CONNECTIONS,
+    webhookConnections: WEBHOOK_CONNECTIONS,
+    webhookEvents: WEBHOOK_EVENTS,
+  });
 
   await emulator.stop();
 

@@ -36,6 +36,8 @@ export class ServiceMetrics {
     this.providers = new ProviderMetrics(this.registry);
     this.callbacks = new CallbackMetrics(this.registry);
     this.jobs = new JobMetrics(this.registry);
+    // From the start, not the first scrape: event-loop lag and GC are observed continuously.
+    if (enabled) processMetricsRegistry();
   }
 
   /** What a scrape of this process reads: the process's metrics, then the service's. */
