@@ -1,4 +1,5 @@
 import type {LoadResult} from './load';
+import {formatMetricsOverhead, MetricsOverhead} from './metrics-scenario';
 
 export interface Report {
   date: string;
@@ -31,6 +32,8 @@ export interface Report {
     liveHeapAfterPassesMiB?: number[];
   };
   webhookCheck?: {accepted: number; stored: number; attendees: number; stillPresent: number; exactlyOnce: boolean};
+  /** Token and webhook with METRICS_ENABLED=true and false, in turns with their limits. */
+  metricsOverhead?: MetricsOverhead;
 }
 
 const TARGETS: Record<string, string> = {
@@ -96,5 +99,6 @@ export function printReport(report: Report): void {
       `callbacks: ${c.accepted} accepted, ${c.stored} stored, ${c.attendees} attendees (${c.stillPresent} present) — exactly once: ${c.exactlyOnce ? 'yes' : 'NO'}`,
     );
   }
+  if (report.metricsOverhead) lines.push('', ...formatMetricsOverhead(report.metricsOverhead));
   process.stdout.write(lines.join('\n') + '\n');
 }

@@ -10,6 +10,7 @@ import {loadCallbacks, LoadResult, loadFixed} from './load';
 import {childPids, liveHeapMiB, residentMiB, RunningProcess, startBare, startService} from './processes';
 import {printReport, Report} from './report';
 import {printEventDelivery, runEventDeliveryScenario} from './events-run';
+import {measureMetricsOverhead} from './metrics-scenario';
 
 /**
  * `npm run bench`: the service against the local PostgreSQL and the Vonage
@@ -212,6 +213,15 @@ async function main(): Promise<void> {
   );
   await bareToken.stop();
   const eventDelivery = await runEventDeliveryScenario(world);
+
+  // Metrics on and off (production's default is off), token and webhook, each against its limit.
+  report.metricsOverhead = await measureMetricsOverhead(world, {
+    rounds: Number(process.env.BENCH_METRICS_ROUNDS ?? 2),
+    seconds: SECONDS,
+    tokenConnections: CONNECTIONS,
+    webhookConnections: WEBHOOK_CONNECTIONS,
+    webhookEvents: WEBHOOK_EVENTS,
+  });
 
   await emulator.stop();
 

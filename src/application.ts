@@ -48,8 +48,9 @@ export class VideoConferencingApplication extends BootMixin(RepositoryMixin(Rest
       services: {dirs: ['services'], extensions: ['.service.js'], nested: true},
     };
 
-    // Database first, then the job queue that uses it, then the routes, then the socket; stop in reverse.
-    this.bind(CoreBindings.LIFE_CYCLE_OBSERVER_OPTIONS).to({orderedGroups: ['datasource', 'jobs', 'server', 'http'], parallel: false});
+    // Metrics collectors first (counters exist before anything counts), the database, then the job queue that uses
+    // it, then the routes, then the sockets; stop in reverse.
+    this.bind(CoreBindings.LIFE_CYCLE_OBSERVER_OPTIONS).to({orderedGroups: ['metrics', 'datasource', 'jobs', 'server', 'http'], parallel: false});
     bindServiceDependencies(this, serviceConfig, options.overrides ?? {});
     this.bind(RestBindings.ROUTER).toClass(QuietTrieRouter);
     const logger = this.getSync(LoggingBindings.LOGGER);

@@ -10,6 +10,7 @@ import {PgBossJobQueue} from './jobs/pg-boss.job-queue';
 import {
   AuthBindings,
   ConfigBindings,
+  HealthBindings,
   JobBindings,
   LoggingBindings,
   OutboundBindings,
@@ -24,9 +25,13 @@ import type {ArchiveStorageFactory} from './providers/storage/types';
 import {VIDEO_PROVIDER_EXTENSION_POINT, VideoProviderRegistration} from './providers/video/provider-registration';
 import {VideoComponent} from './providers/video/video.component';
 import {VideoProviders} from './providers/video/video-providers';
+import type {VideoProvider} from './providers/video/types';
 import {TransactionRunner} from './repositories/transaction';
 import {OutboundGuard} from './outbound/outbound-guard';
 import {Clock, systemClock} from './utils/clock';
+import {bindMetrics} from './metrics/metrics.bindings';
+import {measuredProvider} from './metrics/provider-metrics';
+import {Readiness} from './health/readiness';
 
 /** Defaults a test or local mode may replace. */
 export interface ServiceDependencyOverrides {
@@ -49,6 +54,10 @@ export function bindServiceDependencies(app: Application, config: ServiceConfig,
   app.bind(AuthBindings.BEARER_VERIFIER).to(new BearerTokenVerifier(config.auth));
 
   app.bind(RepositoryBindings.TRANSACTIONS).toClass(TransactionRunner).inScope(BindingScope.SINGLETON);
+  app.bind(HealthBindings.READINESS).toClass(Readiness).inScope(BindingScope.SINGLETON);
+  const metrics = bindMetrics(app, config, logger);
+  // Every provider, whoever registered it, is measured the same way: a proxy over the contract's operations.
+  const measure = metrics.enabled ? (provider: VideoProvider) => measuredProvider(provider, metrics.providers) : undefined;
 
   // Providers register through the extension point; the configured ones are built once, at start.
   app.component(VideoComponent);
@@ -58,7 +67,7 @@ export function bindServiceDependencies(app: Application, config: ServiceConfig,
       const registrations = await Promise.all(
         context.findByTag({[CoreTags.EXTENSION_FOR]: VIDEO_PROVIDER_EXTENSION_POINT}).map(b => context.get<VideoProviderRegistration>(b.key)),
       );
-      return new VideoProviders(registrations, config, clock);
+      return new VideoProviders(registrations, config, clock, measure);
     })
     .inScope(BindingScope.SINGLETON)
     .apply(asLifeCycleObserver)

@@ -2,6 +2,11 @@ import cluster from 'node:cluster';
 import type {ServiceConfig} from './config/service-config';
 import {prepareRuntime} from './local/runtime';
 import type {Logger} from './logging/logger';
+import {serveClusterMetrics} from './metrics/cluster-metrics';
+
+/** Primary → worker: drain (`/ready` 503 for SHUTDOWN_DRAIN_SECONDS), then stop; or stop at once (Ctrl-C). */
+export const SHUTDOWN = 'shutdown';
+export const SHUTDOWN_NOW = 'shutdown-now';
 
 /**
  * `WORKERS=N`: the primary owns what local mode starts (embedded database,
@@ -12,6 +17,8 @@ export async function runCluster(config: ServiceConfig, logger: Logger): Promise
   if (config.port === 0) throw new Error('WORKERS > 1 needs a fixed PORT');
   const runtime = await prepareRuntime(config, logger);
   serveConfigToWorkers(runtime.config);
+  // The primary aggregates every worker's metrics, and owns METRICS_PORT when one is set.
+  const metrics = config.metrics.enabled ? serveClusterMetrics(config.metrics, config.host, logger) : undefined;
   let stopping = false;
   const fork = () => cluster.fork();
   for (let i = 0; i < config.workers; i++) fork();
@@ -24,21 +31,23 @@ export async function runCluster(config: ServiceConfig, logger: Logger): Promise
   runtime.onListening(`http://${host}:${config.port}`);
   logger.info('cluster started', {workers: config.workers, port: config.port});
 
-  const shutdown = async () => {
+  const shutdown = async (drain: boolean) => {
     if (stopping) return;
     stopping = true;
     const workers = Object.values(cluster.workers ?? {}).filter(worker => worker !== undefined);
     const exits = workers.map(worker => new Promise(resolve => worker.once('exit', resolve)));
-    // Workers finish in-flight requests, then exit; a stuck one is killed after the grace period.
-    for (const worker of workers) worker.send('shutdown');
-    const forced = setTimeout(() => workers.forEach(worker => worker.process.kill('SIGKILL')), 20000);
+    // Workers drain (SIGTERM), finish in-flight requests, then exit; a stuck one is killed after the grace period.
+    for (const worker of workers) worker.send(drain ? SHUTDOWN : SHUTDOWN_NOW);
+    const drainMs = drain ? config.shutdownDrainSeconds * 1000 : 0;
+    const forced = setTimeout(() => workers.forEach(worker => worker.process.kill('SIGKILL')), drainMs + 20000);
     await Promise.all(exits);
     clearTimeout(forced);
+    await metrics?.stop();
     await runtime.stop();
     process.exit(0);
   };
-  process.once('SIGTERM', () => void shutdown());
-  process.once('SIGINT', () => void shutdown());
+  process.once('SIGTERM', () => void shutdown(true));
+  process.once('SIGINT', () => void shutdown(false));
 }
 
 /** The resolved configuration as it crosses the IPC channel (JSON: the one Buffer as hex). */
@@ -57,6 +66,7 @@ function toWire(config: ServiceConfig): WireConfig {
     ...config,
     workers: 1,
     database: {...config.database, mode: 'external'},
+    metrics: {...config.metrics, clusterWorker: true},
     storage: {...storage, encryptionKeyHex: encryptionKey?.toString('hex')},
   };
 }

@@ -4,7 +4,8 @@ import {loadDotEnv} from './config/load-dotenv';
 import {ConfigError, loadServiceConfig, ServiceConfig} from './config/service-config';
 import {prepareRuntime} from './local/runtime';
 import {createLogger, describeError} from './logging/logger';
-import {configFromPrimary, isClusterWorker, runCluster} from './cluster';
+import {configFromPrimary, isClusterWorker, runCluster, SHUTDOWN, SHUTDOWN_NOW} from './cluster';
+import {HealthBindings} from './keys';
 
 export {VideoConferencingApplication} from './application';
 
@@ -29,11 +30,18 @@ export async function main(config: ServiceConfig): Promise<VideoConferencingAppl
   logger.info('service listening', {url, ...(runtime.config.http.explorerEnabled ? {explorer: `${url}/explorer`} : {})});
 
   let stopping = false;
-  const shutdown = async (signal: string) => {
+  /** `drain`: on SIGTERM (an orchestrator's stop), `/ready` answers 503 for a while before the listener closes. */
+  const shutdown = async (signal: string, drain = false) => {
     if (stopping) return;
     stopping = true;
-    logger.info('shutting down', {signal});
+    const drainSeconds = drain ? runtime.config.shutdownDrainSeconds : 0;
+    logger.info('shutting down', {signal, ...(drainSeconds > 0 ? {drainSeconds} : {})});
     try {
+      if (drainSeconds > 0) {
+        // Load balancers see 503 on /ready and stop sending; requests already on their way are still served.
+        app.getSync(HealthBindings.READINESS).startDraining();
+        await new Promise(resolve => setTimeout(resolve, drainSeconds * 1000));
+      }
       await app.stop();
       await runtime.stop();
     } catch (error) {
@@ -46,10 +54,13 @@ export async function main(config: ServiceConfig): Promise<VideoConferencingAppl
     // process group (Ctrl-C, `timeout`) must not let workers race the primary's shutdown.
     process.on('SIGTERM', () => {});
     process.on('SIGINT', () => {});
-    process.on('message', message => message === 'shutdown' && void shutdown('primary'));
+    process.on('message', message => {
+      if (message === SHUTDOWN) void shutdown('primary', true);
+      if (message === SHUTDOWN_NOW) void shutdown('primary');
+    });
     process.once('disconnect', () => void shutdown('primary gone'));
   } else {
-    process.once('SIGTERM', () => void shutdown('SIGTERM'));
+    process.once('SIGTERM', () => void shutdown('SIGTERM', true));
     process.once('SIGINT', () => void shutdown('SIGINT'));
   }
   return app;

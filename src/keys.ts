@@ -11,6 +11,9 @@ import type {JobHandler} from './jobs/job-handler';
 import type {Authorizer} from '@loopback/authorization';
 import type {Clock} from './utils/clock';
 import type {OutboundGuard} from './outbound/outbound-guard';
+import type {ServiceMetrics} from './metrics/service-metrics';
+import type {LocalMetrics, MetricsExposition} from './metrics/exposition';
+import type {Readiness} from './health/readiness';
 
 /** The one listening socket, as the application asks it where it listens. */
 export interface ListeningServer {
@@ -68,6 +71,22 @@ export namespace JobBindings {
   /** Extension point of every `JobHandler` (`asJobHandler` tags them); the jobs observer finds them by it. */
   export const HANDLERS = 'jobs.handlers';
   export const handler = (name: string) => BindingKey.create<JobHandler>(`${HANDLERS}.${name}`);
+}
+
+export namespace MetricsBindings {
+  /** Every metric family of the service, in the application's registry. */
+  export const METRICS = BindingKey.create<ServiceMetrics>('metrics.service');
+  /** This process's metrics as a scrape reads them (collectors run first). */
+  export const LOCAL = BindingKey.create<LocalMetrics>('metrics.local');
+  /** What `/metrics` answers: this process's metrics, or in a cluster worker every worker's, from the primary. */
+  export const EXPOSITION = BindingKey.create<MetricsExposition>('metrics.exposition');
+  /** The listener of `METRICS_PORT`, when one is configured. */
+  export const SERVER = BindingKey.create<ListeningServer>('metrics.server');
+}
+
+export namespace HealthBindings {
+  /** Whether a load balancer should send traffic: started, not draining, database reachable. */
+  export const READINESS = BindingKey.create<Readiness>('health.readiness');
 }
 
 /** LoopBack datasource name; the config key `datasources.config.pg` is derived from it. */

@@ -4,12 +4,14 @@ import {HttpConfig, readHttpConfig} from './http-config';
 import {readVideoConfig, VideoConfig} from './video-config';
 import {OutboundConfig, readOutboundConfig} from './outbound-config';
 import {EventsConfig, readEventsConfig} from './events-config';
+import {MetricsConfig, readMetricsConfig} from './metrics-config';
 
 export {ConfigError} from './env-reader';
 export type {VideoConfig, VonageConfig} from './video-config';
 export type {OutboundConfig} from './outbound-config';
 export type {HttpConfig} from './http-config';
 export type {EventsConfig} from './events-config';
+export type {MetricsConfig} from './metrics-config';
 
 /** Where the database comes from: a configured server or the embedded one under `DATA_DIR`. */
 export type DatabaseMode = 'external' | 'embedded';
@@ -94,6 +96,13 @@ export interface ServiceConfig {
   outbound: OutboundConfig;
   /** The event log and webhook subscriptions' deliveries. */
   events: EventsConfig;
+  /** Prometheus metrics: on or off, and on which port. */
+  metrics: MetricsConfig;
+  /**
+   * Seconds between SIGTERM and closing the listener, during which `/ready` answers 503 while requests are still
+   * served, so a load balancer stops sending traffic first (`SHUTDOWN_DRAIN_SECONDS`; Ctrl-C skips it).
+   */
+  shutdownDrainSeconds: number;
 }
 
 const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
@@ -148,10 +157,11 @@ export function loadServiceConfig(env: NodeJS.ProcessEnv): ServiceConfig {
     throw new ConfigError('STORAGE_ENCRYPTION_KEY', 'is required when NODE_ENV=production');
   }
 
+  const port = read.port('PORT') ?? 3000;
   return {
     nodeEnv,
     isProduction,
-    port: read.port('PORT') ?? 3000,
+    port,
     host: read.string('HOST'),
     http: readHttpConfig(read, isProduction),
     dataDir,
@@ -171,6 +181,8 @@ export function loadServiceConfig(env: NodeJS.ProcessEnv): ServiceConfig {
     callbackRetentionDays: read.integer('WEBHOOK_RETENTION_DAYS', {min: 1, max: 3650}) ?? 30,
     outbound: readOutboundConfig(read, isProduction),
     events: readEventsConfig(read),
+    metrics: readMetricsConfig(read, isProduction, port),
+    shutdownDrainSeconds: read.integer('SHUTDOWN_DRAIN_SECONDS', {min: 0, max: 300}) ?? 5,
   };
 }
 

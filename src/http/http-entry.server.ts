@@ -1,12 +1,14 @@
 import {AuthenticationBindings, AuthenticationStrategy} from '@loopback/authentication';
 import {CoreBindings, CoreTags, inject, lifeCycleObserver, LifeCycleObserver} from '@loopback/core';
 import {HttpServer} from '@loopback/http-server';
-import {RestApplication} from '@loopback/rest';
+import {RestApplication, RestBindings} from '@loopback/rest';
 import cors from 'cors';
 import type {RequestListener, Server} from 'node:http';
 import type {ServiceConfig} from '../config/service-config';
-import {ConfigBindings, HttpBindings, LoggingBindings} from '../keys';
+import {ConfigBindings, HttpBindings, LoggingBindings, MetricsBindings} from '../keys';
 import type {Logger} from '../logging/logger';
+import {isMetricsPath, MetricsExposition, serveMetrics} from '../metrics/exposition';
+import type {ServiceMetrics} from '../metrics/service-metrics';
 import {FastLane} from './fast-lane/fast-lane';
 import {applyConnectionLimits, setSecurityHeaders} from './security-headers';
 
@@ -28,6 +30,8 @@ export class HttpEntryServer implements LifeCycleObserver {
     @inject(ConfigBindings.SERVICE_CONFIG) private readonly config: ServiceConfig,
     @inject(LoggingBindings.LOGGER) private readonly logger: Logger,
     @inject(HttpBindings.FAST_LANE_ENABLED) private readonly fastLaneEnabled: boolean,
+    @inject(MetricsBindings.METRICS) private readonly metrics: ServiceMetrics,
+    @inject(MetricsBindings.EXPOSITION) private readonly exposition: MetricsExposition,
   ) {}
 
   async start(): Promise<void> {
@@ -39,10 +43,7 @@ export class HttpEntryServer implements LifeCycleObserver {
           if (!lane.tryHandle(request, response)) loopback(request, response);
         }
       : loopback;
-    const handle: RequestListener = (request, response) => {
-      setSecurityHeaders(response);
-      dispatch(request, response);
-    };
+    const handle = await this.measured(dispatch);
     this.server = new HttpServer(handle, {port: this.config.port, host: this.config.host, gracePeriodForClose: GRACE_PERIOD_FOR_CLOSE_MS});
     applyConnectionLimits(this.server.server as Server, this.config.http);
     await this.server.start();
@@ -51,6 +52,31 @@ export class HttpEntryServer implements LifeCycleObserver {
   async stop(): Promise<void> {
     await this.server?.stop();
     this.server = undefined;
+  }
+
+  /**
+   * Security headers on every answer; `/metrics` here unless it has a port of its own (scrapes are not counted as
+   * API traffic); every other request counted and timed by route template, whichever lane answers it. Chosen once,
+   * so with metrics off a request pays nothing for them.
+   */
+  private async measured(dispatch: RequestListener): Promise<RequestListener> {
+    const {enabled, port} = this.config.metrics;
+    if (!enabled) {
+      return (request, response) => {
+        setSecurityHeaders(response);
+        dispatch(request, response);
+      };
+    }
+    const http = this.metrics.http;
+    const handler = await this.app.restServer.get(RestBindings.HANDLER);
+    http.useRoutes(routeTemplatesByVerb(handler.describeApiPaths()));
+    const scrapesHere = port === undefined;
+    return (request, response) => {
+      setSecurityHeaders(response);
+      if (scrapesHere && isMetricsPath(request.url)) return serveMetrics(this.exposition, request, response, this.logger);
+      http.track(request, response);
+      dispatch(request, response);
+    };
   }
 
   /** `http://host:port` while listening. */
@@ -80,4 +106,16 @@ export class HttpEntryServer implements LifeCycleObserver {
     }
     return strategies;
   }
+}
+
+/** `{'/session/{meetingLinkId}/token': {post: …}}` → `POST` → templates. */
+function routeTemplatesByVerb(paths: Record<string, object>): Map<string, string[]> {
+  const byVerb = new Map<string, string[]>();
+  for (const [template, operations] of Object.entries(paths)) {
+    for (const verb of Object.keys(operations)) {
+      const method = verb.toUpperCase();
+      byVerb.set(method, [...(byVerb.get(method) ?? []), template]);
+    }
+  }
+  return byVerb;
 }

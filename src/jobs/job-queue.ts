@@ -28,6 +28,20 @@ export interface EnqueueOptions {
   startAfterSeconds?: number;
 }
 
+/** Jobs of one queue waiting to run, for the metrics. */
+export interface QueueStats {
+  queue: JobName;
+  /** Queued, delayed or waiting for a retry. */
+  waiting: number;
+  /** Seconds since the oldest of them became due (0 when none is due yet). */
+  oldestDueSeconds: number;
+}
+
+/** What one run of a job is: pg-boss counts the runs before it. */
+export interface JobRunInfo {
+  retryCount: number;
+}
+
 /** A PostgreSQL-backed queue: jobs survive crashes and are shared by every replica. */
 export interface JobQueue {
   /** Returns the job id, or null when a job with the same singletonKey is already queued. */
@@ -40,9 +54,11 @@ export interface JobQueue {
    */
   createQueue(name: JobName, policy: RetryPolicy): Promise<void>;
   /** Handlers throw to have the job retried by the queue's policy. */
-  register<T extends object>(name: JobName, handler: (data: T) => Promise<void>): Promise<void>;
+  register<T extends object>(name: JobName, handler: (data: T, run: JobRunInfo) => Promise<void>): Promise<void>;
   /** Runs `name` on a cron schedule, once per tick across all replicas. */
   schedule(name: JobName, cron: string): Promise<void>;
+  /** Waiting jobs of every queue that has any, in one cheap query (scrape time only). */
+  stats?(): Promise<QueueStats[]>;
   start(): Promise<void>;
   stop(): Promise<void>;
 }

@@ -1,5 +1,6 @@
 import {extensions, Getter, inject, lifeCycleObserver, LifeCycleObserver} from '@loopback/core';
-import {JobBindings} from '../keys';
+import {JobBindings, MetricsBindings} from '../keys';
+import type {ServiceMetrics} from '../metrics/service-metrics';
 import type {JobHandler} from './job-handler';
 import type {JobQueue} from './job-queue';
 
@@ -12,6 +13,7 @@ export class JobsObserver implements LifeCycleObserver {
   constructor(
     @inject(JobBindings.QUEUE) private readonly queue: JobQueue,
     @extensions(JobBindings.HANDLERS) private readonly handlers: Getter<JobHandler[]>,
+    @inject(MetricsBindings.METRICS, {optional: true}) private readonly metrics?: ServiceMetrics,
   ) {}
 
   async start(): Promise<void> {
@@ -21,9 +23,14 @@ export class JobsObserver implements LifeCycleObserver {
     const twice = queues.find((queue, index) => queues.indexOf(queue) !== index);
     // Two workers on one queue would take each other's jobs, under whichever policy was set last.
     if (twice) throw new Error(`Two job handlers are bound for queue ${twice}`);
+    const jobs = this.metrics?.jobs;
+    jobs?.prepare(queues);
     for (const handler of handlers) {
       await this.queue.createQueue(handler.queue, handler.retryPolicy);
-      await this.queue.register(handler.queue, data => handler.handle(data));
+      await this.queue.register(
+        handler.queue,
+        jobs ? (data, run) => jobs.measure(handler.queue, run, () => handler.handle(data)) : data => handler.handle(data),
+      );
       if (handler.schedule) await this.queue.schedule(handler.queue, handler.schedule);
     }
   }

@@ -3,7 +3,7 @@ import {Client} from 'pg';
 import type {Logger} from '../logging/logger';
 import {describeError} from '../logging/logger';
 import type {RetryPolicy} from './job-handler';
-import {EnqueueOptions, JobName, JobQueue} from './job-queue';
+import {EnqueueOptions, JobName, JobQueue, JobRunInfo, QueueStats} from './job-queue';
 
 export interface PgBossQueueOptions {
   connection: {host: string; port: number; user: string; password?: string; database: string};
@@ -81,19 +81,35 @@ export class PgBossJobQueue implements JobQueue {
     await this.boss.cancel(name, jobId);
   }
 
-  async register<T extends object>(name: JobName, handler: (data: T) => Promise<void>): Promise<void> {
+  async register<T extends object>(name: JobName, handler: (data: T, run: JobRunInfo) => Promise<void>): Promise<void> {
     const log = this.options.logger;
     await this.ensureQueue(name);
-    await this.boss.work<T>(name, {pollingIntervalSeconds: this.options.pollingIntervalSeconds, batchSize: 1}, async jobs => {
+    const options = {pollingIntervalSeconds: this.options.pollingIntervalSeconds, batchSize: 1, includeMetadata: true as const};
+    await this.boss.work<T>(name, options, async jobs => {
       for (const job of jobs) {
         try {
-          await handler(job.data);
+          await handler(job.data, {retryCount: job.retryCount});
         } catch (error) {
           log.warn("job failed; its queue's retry policy decides whether it runs again", {job: name, jobId: job.id, error: describeError(error as Error)});
           throw error;
         }
       }
     });
+  }
+
+  /**
+   * Waiting jobs per queue and the age of the oldest due one, read through pg-boss's partial index on
+   * `(name, start_after) WHERE state < 'active'`: the cost grows with the jobs waiting, not with the history.
+   */
+  async stats(): Promise<QueueStats[]> {
+    if (!this.started) return [];
+    const {rows} = await this.boss.getDb().executeSql(
+      `SELECT name, count(*)::int AS waiting,
+              coalesce(extract(epoch FROM now() - min(start_after) FILTER (WHERE start_after <= now())), 0)::float8 AS oldest
+         FROM ${this.options.schema}.job WHERE state < 'active' GROUP BY name`,
+      [],
+    );
+    return (rows as Array<{name: string; waiting: number; oldest: number}>).map(r => ({queue: r.name, waiting: r.waiting, oldestDueSeconds: r.oldest}));
   }
 
   /** A queue first used without a policy gets pg-boss's defaults until a handler declares one. */

@@ -182,6 +182,20 @@ export class WebhookDeliveryRepository {
     });
   }
 
+  /**
+   * The delivery backlog for metrics: pending deliveries, seconds since the oldest of them was queued, paused
+   * subscriptions. Pending rows are a partial index's; subscriptions are few.
+   */
+  async backlog(): Promise<{pending: number; oldestPendingSeconds: number; pausedSubscriptions: number}> {
+    const result = await this.dataSource.pool.query(
+      `SELECT (SELECT count(*)::int FROM webhook_deliveries WHERE state = 'pending') AS pending,
+              (SELECT COALESCE(EXTRACT(EPOCH FROM now() - min(created_at)), 0)::float8 FROM webhook_deliveries WHERE state = 'pending') AS oldest,
+              (SELECT count(*)::int FROM webhook_subscriptions WHERE status = 'PAUSED') AS paused`,
+    );
+    const row = result.rows[0] as {pending: number; oldest: number; paused: number};
+    return {pending: row.pending, oldestPendingSeconds: row.oldest, pausedSubscriptions: row.paused};
+  }
+
   /** Queues a `ping` (not a meeting event, so not in the event log) for one subscription, due now. */
   async insertPing(subscriptionId: string, data: object): Promise<DeliveryLogEntry> {
     const result = await this.dataSource.pool.query(

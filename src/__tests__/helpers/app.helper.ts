@@ -63,6 +63,8 @@ export function givenServiceConfig(vonageUrl: string, change: (config: ServiceCo
     callbackRetentionDays: 30,
     outbound: {restrictPrivateAddresses: false, allowedHosts: []},
     events: {...readEventsConfig(new EnvReader({})), pollIntervalMs: 100},
+    metrics: {enabled: true},
+    shutdownDrainSeconds: 0,
   };
   change(config);
   return config;

@@ -8,7 +8,7 @@ const ENTRY = path.join(REPO_ROOT, 'dist/src/index.js');
 
 /** Variables a developer's shell might have that would stop zero-config mode. */
 const CONFIG_VARIABLES =
-  /^(DB_|JWT_|VONAGE_|ZOOM_|WEBHOOK_|STORAGE_|AWS_|AZURE_|EVENT_|METRICS_|OUTBOUND_|VIDEO_PROVIDER$|PORT$|HOST$|NODE_ENV$|DATA_DIR$|WORKERS$|EMULATOR_PORT$|ZOOM_EMULATOR_PORT$)/;
+  /^(DB_|JWT_|VONAGE_|ZOOM_|WEBHOOK_|STORAGE_|AWS_|AZURE_|EVENT_|METRICS_|OUTBOUND_|VIDEO_PROVIDER$|PORT$|HOST$|NODE_ENV$|DATA_DIR$|WORKERS$|EMULATOR_PORT$|ZOOM_EMULATOR_PORT$|SHUTDOWN_)/;
 
 export function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};

@@ -14,14 +14,21 @@ export class VideoProviders {
   private readonly byLegacyPath = new Map<string, {provider: VideoProvider; kind: string}>();
   readonly defaultName: string;
 
-  constructor(registrations: readonly VideoProviderRegistration[], config: ServiceConfig, clock: Clock) {
+  /** `wrap`: applied to each provider built (the metrics' measuring proxy), so every registration gets it alike. */
+  constructor(
+    registrations: readonly VideoProviderRegistration[],
+    config: ServiceConfig,
+    clock: Clock,
+    wrap: (provider: VideoProvider) => VideoProvider = provider => provider,
+  ) {
     this.defaultName = config.video.defaultProvider;
     const known = registrations.map(r => r.name);
     const chosen = registrations.find(r => r.name === this.defaultName);
     if (!chosen) throw new ConfigError('VIDEO_PROVIDER', `names no known provider (known: ${known.join(', ')})`);
     for (const registration of registrations) {
-      const provider = registration.create(config, clock);
-      if (!provider) continue;
+      const created = registration.create(config, clock);
+      if (!created) continue;
+      const provider = wrap(created);
       this.byName.set(registration.name, provider);
       for (const path of registration.legacyWebhookPaths ?? []) this.byLegacyPath.set(path, {provider, kind: path});
     }

@@ -2,7 +2,8 @@ import {BindingScope, inject, injectable} from '@loopback/core';
 import {repository} from '@loopback/repository';
 import type {EventsConfig, ServiceConfig} from '../../config/service-config';
 import type {SecretBox} from '../../crypto/secret-box';
-import {ConfigBindings, OutboundBindings, StorageBindings, UtilBindings} from '../../keys';
+import {ConfigBindings, MetricsBindings, OutboundBindings, StorageBindings, UtilBindings} from '../../keys';
+import type {ServiceMetrics} from '../../metrics/service-metrics';
 import type {OutboundGuard} from '../../outbound/outbound-guard';
 import {ClaimedDelivery, WebhookDeliveryRepository} from '../../repositories/webhook-delivery.repository';
 import {SigningKeySource, StandardWebhookSigner} from '../../signing/standard-webhook.signer';
@@ -24,6 +25,7 @@ export class DeliveryAttemptService {
     @inject(OutboundBindings.GUARD) guard: OutboundGuard,
     @inject(UtilBindings.CLOCK) private readonly clock: Clock,
     @inject(ConfigBindings.SERVICE_CONFIG) config: ServiceConfig,
+    @inject(MetricsBindings.METRICS) private readonly metrics: ServiceMetrics,
   ) {
     this.config = config.events;
     this.sender = new WebhookSender(guard, this.config.deliveryTimeoutMs);
@@ -52,6 +54,7 @@ export class DeliveryAttemptService {
             scheduleSeconds: this.config.deliveryScheduleSeconds,
             retryAfterMs: parseRetryAfter(result.retryAfter, now),
           });
+    this.metrics.deliveries.attempt(succeeded ? 'succeeded' : gone ? 'gone' : retryAt ? 'retry' : 'failed');
     await this.deliveries.record({
       deliveryId: delivery.deliveryId,
       succeeded,

@@ -1,4 +1,5 @@
-import {Component} from '@loopback/core';
+import {Binding, BindingScope, Component, createBindingFromClass} from '@loopback/core';
+import {DeliveryBacklogCollector} from './delivery-backlog.collector';
 import {WebhookDeliveryWorker} from './delivery-worker';
 
 /**
@@ -7,4 +8,5 @@ import {WebhookDeliveryWorker} from './delivery-worker';
  */
 export class EventsComponent implements Component {
   lifeCycleObservers = [WebhookDeliveryWorker];
+  bindings: Binding[] = [createBindingFromClass(DeliveryBacklogCollector, {defaultScope: BindingScope.SINGLETON})];
 }

@@ -1,7 +1,9 @@
 import {BindingScope, inject, injectable, service} from '@loopback/core';
 import {repository} from '@loopback/repository';
 import {WebhookProviderUnknownError} from '../../errors/domain-errors';
-import {LoggingBindings, RepositoryBindings, VideoBindings} from '../../keys';
+import {LoggingBindings, MetricsBindings, RepositoryBindings, VideoBindings} from '../../keys';
+import type {CallbackMetrics} from '../../metrics/callback-metrics';
+import type {ServiceMetrics} from '../../metrics/service-metrics';
 import type {Logger} from '../../logging/logger';
 import type {ReceivedVideoEvent, VideoEvent, WebhookRequest} from '../../providers/video/video-event';
 import type {VideoProviders} from '../../providers/video/video-providers';
@@ -28,6 +30,7 @@ const MEETING_CACHE_ENTRIES = 10_000;
 @injectable({scope: BindingScope.SINGLETON})
 export class ProviderCallbackService {
   private readonly meetingBySession = new Map<string, MeetingSession>();
+  private readonly metrics?: CallbackMetrics;
 
   constructor(
     @repository(WebhookEventRepository) private readonly callbacks: WebhookEventRepository,
@@ -37,7 +40,15 @@ export class ProviderCallbackService {
     @inject(VideoBindings.PROVIDERS) private readonly providers: VideoProviders,
     @inject(RepositoryBindings.TRANSACTIONS) private readonly transactions: TransactionRunner,
     @inject(LoggingBindings.LOGGER) private readonly logger: Logger,
-  ) {}
+    @inject(MetricsBindings.METRICS, {optional: true}) metrics?: ServiceMetrics,
+  ) {
+    this.metrics = metrics?.callbacks;
+    this.metrics?.prepare(
+      providers.all().map(p => p.name),
+      VIDEO_EVENT_TYPES,
+      ['signature', 'stale', 'unparseable', 'unstorable'],
+    );
+  }
 
   /** `path` and `kind`: the route's `/webhooks/{path}[/{kind}]`. */
   async receive(path: string, kind: string | undefined, request: Omit<WebhookRequest, 'kind'>): Promise<CallbackReply> {
@@ -48,12 +59,20 @@ export class ProviderCallbackService {
     try {
       result = route.provider.parseWebhook({...request, kind: route.kind});
     } catch (error) {
-      if (error instanceof WebhookVerificationError) this.logger.warn('callback rejected', {provider: providerName, reason: error.reason});
+      if (error instanceof WebhookVerificationError) {
+        this.logger.warn('callback rejected', {provider: providerName, reason: error.reason});
+        this.metrics?.rejectedFor(providerName, error.failure);
+      } else if ((error as {code?: unknown}).code === 'VALIDATION_FAILED') {
+        // Signed, but not a body the provider sends: the provider's parser says so with the neutral code.
+        this.metrics?.rejectedFor(providerName, 'unparseable');
+      }
       throw error;
     }
     if (result.type === 'challenge') return {status: 200, body: result.responseBody};
     for (const received of result.events) {
+      this.metrics?.eventReceived(providerName, received.event.type);
       const outcome = await this.handle(providerName, received);
+      if (outcome === 'duplicate') this.metrics?.duplicate(providerName, received.event.type);
       this.logger.debug('callback handled', {provider: providerName, event: received.event.type, outcome});
     }
     return {status: 204};
@@ -84,7 +103,9 @@ export class ProviderCallbackService {
 
   private async reject(providerName: string, claim: CallbackClaim, reason: string): Promise<EventHandling> {
     this.logger.warn('callback rejected: it cannot be stored', {provider: providerName, event: claim.eventType, reason});
-    return (await this.callbacks.recordRejected(claim, reason)) ? 'rejected' : 'duplicate';
+    const recorded = await this.callbacks.recordRejected(claim, reason);
+    if (recorded) this.metrics?.rejectedFor(providerName, 'unstorable');
+    return recorded ? 'rejected' : 'duplicate';
   }
 
   private async claimAndApply(providerName: string, event: VideoEvent, claim: CallbackClaim): Promise<EventHandling> {
@@ -146,6 +167,18 @@ export class ProviderCallbackService {
     return meeting;
   }
 }
+
+/** Every neutral event type, for the callback metrics' series (a `Record`, so a new type must be listed). */
+const EVENT_TYPES: Record<VideoEvent['type'], true> = {
+  'participant.joined': true,
+  'participant.left': true,
+  'session.started': true,
+  'session.ended': true,
+  'archive.status': true,
+  ignored: true,
+  unsupported: true,
+};
+const VIDEO_EVENT_TYPES = Object.keys(EVENT_TYPES) as Array<VideoEvent['type']>;
 
 /** A time the provider sent that is no date at all (pg would send it as garbage, or refuse it). */
 function invalidTimeOf(event: VideoEvent): string | undefined {

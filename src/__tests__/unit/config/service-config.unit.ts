@@ -46,6 +46,19 @@ describe('loadServiceConfig (unit)', () => {
     expect(config.video.vonage?.signatureSecrets).to.eql(['a', 'b']);
   });
 
+  it('reads the metrics settings: on outside production, off in production unless asked for or given a port', () => {
+    expect(loadServiceConfig({}).metrics).to.eql({enabled: true});
+    expect(loadServiceConfig({METRICS_ENABLED: 'false'}).metrics).to.eql({enabled: false});
+    expect(loadServiceConfig({METRICS_PORT: '9464'}).metrics).to.eql({enabled: true, port: 9464});
+    expect(loadServiceConfig({}).shutdownDrainSeconds).to.equal(5);
+    expect(loadServiceConfig({SHUTDOWN_DRAIN_SECONDS: '0'}).shutdownDrainSeconds).to.equal(0);
+    expectConfigError({METRICS_ENABLED: 'sometimes'}, 'METRICS_ENABLED');
+    expectConfigError({METRICS_PORT: 'ninety'}, 'METRICS_PORT');
+    expectConfigError({METRICS_PORT: '3000'}, 'METRICS_PORT');
+    expectConfigError({METRICS_PORT: '9464', METRICS_ENABLED: 'false'}, 'METRICS_PORT');
+    expectConfigError({SHUTDOWN_DRAIN_SECONDS: '-1'}, 'SHUTDOWN_DRAIN_SECONDS');
+  });
+
   it('names the variable of a bad value', () => {
     expectConfigError({PORT: 'eighty'}, 'PORT');
     expectConfigError({PORT: '70000'}, 'PORT');
@@ -85,6 +98,12 @@ describe('loadServiceConfig (unit)', () => {
       expect(config.isProduction).to.be.true();
       expect(config.http.explorerEnabled).to.be.false();
       expect(loadServiceConfig({...production, EXPLORER_ENABLED: 'true'}).http.explorerEnabled).to.be.true();
+    });
+
+    it('keeps metrics off unless METRICS_ENABLED or METRICS_PORT asks for them', () => {
+      expect(loadServiceConfig(production).metrics).to.eql({enabled: false});
+      expect(loadServiceConfig({...production, METRICS_ENABLED: 'true'}).metrics).to.eql({enabled: true});
+      expect(loadServiceConfig({...production, METRICS_PORT: '9464'}).metrics).to.eql({enabled: true, port: 9464});
     });
 
     it('refuses unsigned callbacks', () => {

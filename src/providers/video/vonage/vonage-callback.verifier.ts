@@ -60,7 +60,7 @@ export class VonageCallbackVerifier {
       throw new WebhookVerificationError('callback names no application or another one');
     }
     if (typeof claims.iat !== 'number' || !isWithinWindow(claims.iat, this.now(), this.options.toleranceSeconds)) {
-      throw new WebhookVerificationError('iat is missing or outside the tolerance window');
+      throw new WebhookVerificationError('iat is missing or outside the tolerance window', 'stale');
     }
     return {signed: true, jti: typeof claims.jti === 'string' ? claims.jti : undefined};
   }

@@ -44,7 +44,7 @@ export class ZoomWebhookVerifier {
     const value = Number(timestamp);
     const seconds = value >= MILLISECONDS_FROM ? value / 1000 : value;
     if (!isWithinWindow(seconds, this.now(), this.options.toleranceSeconds)) {
-      throw new WebhookVerificationError('x-zm-request-timestamp is outside the tolerance window');
+      throw new WebhookVerificationError('x-zm-request-timestamp is outside the tolerance window', 'stale');
     }
     const prefix = `v0:${timestamp}:`;
     // Every key is tried, so the time taken does not tell which one matched.
