@@ -1,18 +1,9 @@
 import {expect} from '@loopback/testlab';
 import {ChildProcess, execFileSync, spawn} from 'node:child_process';
 import fs from 'node:fs';
-import path from 'node:path';
 import {freePort} from '../../local/embedded-database';
+import {readmeShellBlock} from '../helpers/readme.helper';
 import {cleanEnv, REPO_ROOT, startServiceProcess, tempDataDir} from '../helpers/service-process.helper';
-
-/** The README's blocks: the events section's (receiver + subscription) and the meeting walkthrough. */
-function readmeBlock(heading: string): string {
-  const readme = fs.readFileSync(path.join(REPO_ROOT, 'README.md'), 'utf8');
-  const section = readme.split(heading)[1];
-  const block = section ? /```sh\n([\s\S]*?)```/.exec(section) : null;
-  if (!block) throw new Error(`README has no block under ${heading}`);
-  return block[1];
-}
 
 describe('Local mode: the README subscribes a receiver and the meeting walkthrough delivers to it (acceptance)', function () {
   this.timeout(120000);
@@ -37,7 +28,7 @@ describe('Local mode: the README subscribes a receiver and the meeting walkthrou
 
   it("delivers the meeting's events, signed, to the one-line receiver", async () => {
     const receiverPort = await freePort();
-    const [terminal1, terminal2] = readmeBlock('## Events and webhook subscriptions').split('# Terminal 2');
+    const [terminal1, terminal2] = readmeShellBlock('## Events and webhook subscriptions').split('# Terminal 2');
     const receiverLine = terminal1.split('\n').find(line => line.startsWith('node -e'))!;
     // The README's port, moved to a free one.
     const withPort = (text: string) => text.replaceAll('4999', String(receiverPort));
@@ -49,7 +40,7 @@ describe('Local mode: the README subscribes a receiver and the meeting walkthrou
     const token = execFileSync(process.execPath, ['dist/src/cli/mint-token.js'], {cwd: REPO_ROOT, env}).toString().trim();
     const workDir = tempDataDir();
     // The rest of the "# Terminal 2" comment line is still comment.
-    const script = [withPort(terminal2.slice(terminal2.indexOf('\n'))), readmeBlock('## Try it: a meeting')].join('\n');
+    const script = [withPort(terminal2.slice(terminal2.indexOf('\n'))), readmeShellBlock('## Try it: a meeting')].join('\n');
     execFileSync('bash', ['-e', '-o', 'pipefail', '-c', script], {
       cwd: workDir,
       env: {...env, TOKEN: token, API: `http://127.0.0.1:${port}`, AUTH: `Authorization: Bearer ${token}`, EMU: `http://127.0.0.1:${emulatorPort}`},

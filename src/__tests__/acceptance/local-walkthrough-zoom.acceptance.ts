@@ -3,16 +3,8 @@ import {execFileSync} from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import {freePort} from '../../local/embedded-database';
+import {readmeShellBlock} from '../helpers/readme.helper';
 import {cleanEnv, REPO_ROOT, startServiceProcess, tempDataDir} from '../helpers/service-process.helper';
-
-/** The README's "Try it on Zoom" block, exactly as written there. */
-function readmeZoomWalkthrough(): string {
-  const readme = fs.readFileSync(path.join(REPO_ROOT, 'README.md'), 'utf8');
-  const section = readme.split('## Try it on Zoom')[1];
-  const block = section ? /```sh\n([\s\S]*?)```/.exec(section) : null;
-  if (!block) throw new Error('README has no Zoom walkthrough block');
-  return block[1];
-}
 
 describe('Local mode on Zoom: the README walkthrough with VIDEO_PROVIDER=zoom (acceptance)', function () {
   this.timeout(120000);
@@ -49,7 +41,7 @@ describe('Local mode on Zoom: the README walkthrough with VIDEO_PROVIDER=zoom (a
   it('plays a whole Zoom meeting offline: token, join, presence, leave, recording, download, end', () => {
     const token = execFileSync(process.execPath, ['dist/src/cli/mint-token.js'], {cwd: REPO_ROOT, env}).toString().trim();
     const workDir = tempDataDir();
-    const output = execFileSync('bash', ['-e', '-o', 'pipefail', '-c', readmeZoomWalkthrough()], {
+    const output = execFileSync('bash', ['-e', '-o', 'pipefail', '-c', readmeShellBlock('## Try it on Zoom')], {
       cwd: workDir,
       env: {...env, TOKEN: token, API: `http://127.0.0.1:${port}`, ZEMU: `http://127.0.0.1:${zoomPort}`},
       timeout: 60000,

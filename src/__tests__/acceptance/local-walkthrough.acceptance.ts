@@ -3,16 +3,8 @@ import {execFileSync} from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import {freePort} from '../../local/embedded-database';
+import {readmeShellBlock} from '../helpers/readme.helper';
 import {cleanEnv, REPO_ROOT, startServiceProcess, tempDataDir} from '../helpers/service-process.helper';
-
-/** The README's "Try it" block, exactly as written there. */
-function readmeWalkthrough(): string {
-  const readme = fs.readFileSync(path.join(REPO_ROOT, 'README.md'), 'utf8');
-  const section = readme.split('## Try it')[1];
-  const block = /```sh\n([\s\S]*?)```/.exec(section);
-  if (!block) throw new Error('README has no walkthrough block');
-  return block[1];
-}
 
 describe('Local mode: the README walkthrough on a fresh data directory (acceptance)', function () {
   this.timeout(120000);
@@ -41,7 +33,7 @@ describe('Local mode: the README walkthrough on a fresh data directory (acceptan
   it('runs the walkthrough end to end: meeting, join, attendees, recording, download, delete, end', () => {
     const token = execFileSync(process.execPath, ['dist/src/cli/mint-token.js'], {cwd: REPO_ROOT, env}).toString().trim();
     const workDir = tempDataDir();
-    const output = execFileSync('bash', ['-e', '-o', 'pipefail', '-c', readmeWalkthrough()], {
+    const output = execFileSync('bash', ['-e', '-o', 'pipefail', '-c', readmeShellBlock('## Try it: a meeting')], {
       cwd: workDir,
       env: {...env, TOKEN: token, API: `http://127.0.0.1:${port}`, EMU: `http://127.0.0.1:${emulatorPort}`},
       timeout: 60000,
