@@ -2,13 +2,17 @@ import {Client} from 'pg';
 import {migrateUp} from '../src/db/migrate';
 import type {DatabaseConfig} from '../src/config/service-config';
 
-/** The local PostgreSQL, a database of the benchmark's own, rebuilt from the real migrations each run. */
+/**
+ * The local PostgreSQL, a database of the benchmark's own, rebuilt from the real migrations each run.
+ * BENCH_DB_NAME picks another database on the same server (default `vcs_bench`): two benches run at once on one
+ * database would drop each other's schema.
+ */
 export const BENCH_DATABASE: DatabaseConfig = {
   mode: 'external',
   host: '127.0.0.1',
   port: 5432,
   user: 'postgres',
-  database: 'vcs_bench',
+  database: process.env.BENCH_DB_NAME ?? 'vcs_bench',
   schema: 'bench',
   poolMax: 10,
   poolWaitMs: 3000,
@@ -16,6 +20,7 @@ export const BENCH_DATABASE: DatabaseConfig = {
 };
 
 export async function resetBenchDatabase(): Promise<void> {
+  if (!/^[a-z_][a-z0-9_]*$/.test(BENCH_DATABASE.database)) throw new Error(`BENCH_DB_NAME must be a plain identifier: ${BENCH_DATABASE.database}`);
   const admin = new Client({...BENCH_DATABASE, database: 'postgres'});
   await admin.connect();
   const found = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [BENCH_DATABASE.database]);

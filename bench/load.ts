@@ -22,7 +22,7 @@ export interface LoadOptions {
   amount?: number;
 }
 
-function summarise(result: autocannon.Result): LoadResult {
+export function summarise(result: autocannon.Result): LoadResult {
   const total = result['2xx'] + result.non2xx;
   return {
     // Completed requests over the measured time: autocannon's per-second average rounds fixed-amount runs to whole seconds.
