@@ -7,6 +7,17 @@ export interface JoinIdentity {
   data?: string;
 }
 
+/** The key of this meeting, attendee and data (the data compared itself: md5 only narrows the index search). */
+const ISSUE_JOIN_KEY = `
+  WITH found AS (
+    SELECT join_key FROM join_keys
+     WHERE meeting_id = $1 AND attendee = $2 AND (data IS NULL) = ($3::text IS NULL) AND md5(COALESCE(data, '')) = md5(COALESCE($3::text, ''))
+       AND data IS NOT DISTINCT FROM $3::text),
+  inserted AS (
+    INSERT INTO join_keys (meeting_id, attendee, data) SELECT $1, $2, $3::text WHERE NOT EXISTS (SELECT 1 FROM found)
+    ON CONFLICT (meeting_id, attendee, (data IS NULL), md5(COALESCE(data, ''))) DO NOTHING RETURNING join_key)
+  SELECT join_key FROM found UNION ALL SELECT join_key FROM inserted`;
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
@@ -16,17 +27,19 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export class JoinKeyRepository {
   constructor(@inject('datasources.pg') private readonly dataSource: PgDataSource) {}
 
-  /** The meeting's key for this attendee and data: the existing one, or a new one. */
+  /**
+   * The meeting's key for this attendee and data: the existing one, or a new one. Read first: a repeated
+   * token (the common case) then writes nothing, so tokens for one attendee never queue on a row lock.
+   */
   async issue(meetingId: number, identity: JoinIdentity): Promise<string> {
-    const result = await this.dataSource.pool.query({
-      name: 'vcs-issue-join-key',
-      // The no-op update makes RETURNING answer for an existing key too.
-      text: `INSERT INTO join_keys AS k (meeting_id, attendee, data) VALUES ($1, $2, $3)
-             ON CONFLICT (meeting_id, attendee, (data IS NULL), md5(COALESCE(data, ''))) DO UPDATE SET meeting_id = k.meeting_id
-             RETURNING join_key`,
-      values: [meetingId, identity.attendeeId, identity.data ?? null],
-    });
-    return (result.rows[0] as {join_key: string}).join_key;
+    const values = [meetingId, identity.attendeeId, identity.data ?? null];
+    // Two first tokens racing: the loser's insert does nothing and its snapshot missed the winner's row; the second read sees it.
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const result = await this.dataSource.pool.query({name: 'vcs-issue-join-key', text: ISSUE_JOIN_KEY, values});
+      const row = result.rows[0] as {join_key: string} | undefined;
+      if (row) return row.join_key;
+    }
+    throw new Error('join key neither found nor inserted');
   }
 
   /** Null for a key this meeting never issued (or not a key at all: callbacks are outside input). */

@@ -70,6 +70,14 @@ describe('A keyed provider beside Vonage (acceptance)', () => {
     ]);
   });
 
+  it('gives concurrent first tokens of one attendee and data the same key, stored once', async () => {
+    const {body: meeting} = await t.client.post('/session').set(admin()).send({provider: 'keyed'}).expect(200);
+    await Promise.all([1, 2, 3, 4, 5, 6].map(() => t.client.post(`/session/${meeting.code}/token`).set(alice()).send({data: 'Alice'}).expect(200)));
+    const keys = keyed.calls.filter(c => c.method === 'issueJoinCredentials').map(c => (c.args[1] as {joinKey: string}).joinKey);
+    expect(new Set(keys).size).to.equal(1);
+    expect(await queryTestDatabase('SELECT join_key FROM join_keys')).to.have.length(1);
+  });
+
   it('names the attendee of a callback by its join key, with the data sent at token time', async () => {
     const {body: meeting} = await t.client.post('/session').set(admin()).send({provider: 'keyed'}).expect(200);
     await t.client.post(`/session/${meeting.code}/token`).set(alice()).send({data: 'Alice'}).expect(200);
