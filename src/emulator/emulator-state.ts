@@ -104,12 +104,7 @@ export class EmulatorState {
     return [...this.archives.values()].find(a => a.sessionId === sessionId && (a.status === 'started' || a.status === 'paused'));
   }
 
-  startArchive(
-    sessionId: string,
-    name: string,
-    outputMode: 'composed' | 'individual',
-    layout: EmulatedArchive['layout'] = {type: 'bestFit'},
-  ): EmulatedArchive {
+  startArchive(sessionId: string, name: string, outputMode: 'composed' | 'individual', layout: EmulatedArchive['layout'] = {type: 'bestFit'}): EmulatedArchive {
     const now = Date.now();
     const streams = this.connectionsOf(sessionId).flatMap(c => (c.streamId ? [{streamId: c.streamId, connectionData: c.data}] : []));
     const archive: EmulatedArchive = {

@@ -37,7 +37,8 @@ export function handleLiveControl(request: RestRequest, rest: string, deps: Rest
     sessionOf(deps, m.sessionId);
     if (typeof body.active !== 'boolean') throw new EmulatorHttpError(400, 'active must be a boolean');
     const excluded = body.excludedStreamIds ?? [];
-    if (!Array.isArray(excluded) || excluded.some(id => typeof id !== 'string')) throw new EmulatorHttpError(400, 'excludedStreamIds must be a list of stream ids');
+    if (!Array.isArray(excluded) || excluded.some(id => typeof id !== 'string'))
+      throw new EmulatorHttpError(400, 'excludedStreamIds must be a list of stream ids');
     for (const connection of deps.state.connectionsOf(m.sessionId)) {
       if (connection.streamId && !excluded.includes(connection.streamId)) connection.muted = body.active;
     }
@@ -57,7 +58,8 @@ export function handleLiveControl(request: RestRequest, rest: string, deps: Rest
     if (toConnection && deps.state.connections.get(toConnection.connectionId)?.sessionId !== m.sessionId) {
       throw new EmulatorHttpError(404, 'Connection not found');
     }
-    if (typeof body.type !== 'string' || !SIGNAL_TYPE.test(body.type)) throw new EmulatorHttpError(400, 'type must be 1 to 128 characters of A-Z, a-z, 0-9, -, _, ~');
+    if (typeof body.type !== 'string' || !SIGNAL_TYPE.test(body.type))
+      throw new EmulatorHttpError(400, 'type must be 1 to 128 characters of A-Z, a-z, 0-9, -, _, ~');
     if (typeof body.data !== 'string' || Buffer.byteLength(body.data) > 8192) throw new EmulatorHttpError(413, 'data must be a string of at most 8 kB');
     deps.state.signals.push({sessionId: m.sessionId, connectionId: toConnection?.connectionId ?? null, type: body.type, data: body.data});
     return {status: 204};

@@ -33,14 +33,22 @@ describe('Moderation (acceptance)', () => {
         expect(removed).to.eql({attendee: 'alice', disconnected: 2, banned: true});
         await until(async () => !(await presentOf(code)).includes('alice'), 'alice gone');
         expect(await presentOf(code)).to.eql(['host']);
-        const refused = await t.client.post(`/session/${code}/token`).set(who('alice', [Permission.GenerateMeetingToken])).send({}).expect(403);
+        const refused = await t.client
+          .post(`/session/${code}/token`)
+          .set(who('alice', [Permission.GenerateMeetingToken]))
+          .send({})
+          .expect(403);
         expect(refused.body.error.message).to.match(/removed from this meeting/);
         expect((await eventsOf(code, 'attendee.removed'))[0].data).to.eql({attendee: 'alice', disconnected: 2, banned: true});
         expect(await auditOf('attendee.removed')).to.have.length(1);
         // Not banned: bob may come back.
         await player().join(code, 'bob');
         await t.client.post(`/session/${code}/attendees/bob/disconnect`).set(creator()).expect(200);
-        await t.client.post(`/session/${code}/token`).set(who('bob', [Permission.GenerateMeetingToken])).send({}).expect(200);
+        await t.client
+          .post(`/session/${code}/token`)
+          .set(who('bob', [Permission.GenerateMeetingToken]))
+          .send({})
+          .expect(200);
       });
 
       it('answers 404 for an attendee never seen, 409 for one not connected, 403 for a caller neither creator nor moderator', async () => {
@@ -58,9 +66,17 @@ describe('Moderation (acceptance)', () => {
         await t.client.post(`/session/${code}/attendees/bob/disconnect`).set(creator()).expect(409);
         await t.client.post(`/session/${code}/attendees/bob/disconnect?ban=true`).set(creator()).expect(200);
 
-        const stranger = await t.client.post(`/session/${code}/mute`).set(who('stranger', [Permission.GenerateMeetingToken])).send({}).expect(403);
+        const stranger = await t.client
+          .post(`/session/${code}/mute`)
+          .set(who('stranger', [Permission.GenerateMeetingToken]))
+          .send({})
+          .expect(403);
         expect(stranger.body.error.message).to.match(/ModerateMeeting/);
-        await t.client.post(`/session/${code}/mute`).set(who('moderator', [Permission.ModerateMeeting])).send({}).expect(200);
+        await t.client
+          .post(`/session/${code}/mute`)
+          .set(who('moderator', [Permission.ModerateMeeting]))
+          .send({})
+          .expect(200);
         await t.client.post('/session/no-such-meeting/mute').set(creator()).send({}).expect(404);
       });
 
@@ -71,7 +87,11 @@ describe('Moderation (acceptance)', () => {
         await player().join(code, 'bob');
         await until(async () => (await presentOf(code)).length === 3, 'three present');
 
-        await t.client.post(`/session/${code}/mute`).set(creator()).send({excludeAttendees: ['host']}).expect(200);
+        await t.client
+          .post(`/session/${code}/mute`)
+          .set(creator())
+          .send({excludeAttendees: ['host']})
+          .expect(200);
         expect(await mutedOf(player(), code)).to.eql({host: false, alice: true, bob: true});
         expect((await eventsOf(code, 'meeting.muted'))[0].data).to.eql({excludeAttendees: ['host']});
         expect(await auditOf('meeting.muted')).to.have.length(1);

@@ -34,9 +34,7 @@ describe('Presence reconciliation (acceptance)', () => {
 
       await until(async () => !(await presentOf(code)).includes('alice'), 'alice repaired as gone', 10_000);
       expect(await presentOf(code)).to.eql(['host']);
-      const [connection] = await queryTestDatabase<{disconnect_reason: string}>(
-        "SELECT disconnect_reason FROM attendee_connections WHERE attendee = 'alice'",
-      );
+      const [connection] = await queryTestDatabase<{disconnect_reason: string}>("SELECT disconnect_reason FROM attendee_connections WHERE attendee = 'alice'");
       expect(connection.disconnect_reason).to.equal('inferred');
       const left = await eventsOf(code, 'attendee.left');
       expect(left).to.have.length(1);

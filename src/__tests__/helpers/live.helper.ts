@@ -21,12 +21,24 @@ export class LivePlayer {
   ) {}
 
   async createMeeting(body: object = {}, creator = 'admin'): Promise<{code: string; sessionId: string}> {
-    return (await this.t.client.post('/session').set(who(creator)).send({provider: this.provider, ...body}).expect(200)).body;
+    return (
+      await this.t.client
+        .post('/session')
+        .set(who(creator))
+        .send({provider: this.provider, ...body})
+        .expect(200)
+    ).body;
   }
 
   /** Joins as `attendee` (its own bearer token); the participant id at the provider. */
   async join(code: string, attendee: string): Promise<string> {
-    const issued = (await this.t.client.post(`/session/${code}/token`).set(who(attendee, [Permission.GenerateMeetingToken])).send({}).expect(200)).body;
+    const issued = (
+      await this.t.client
+        .post(`/session/${code}/token`)
+        .set(who(attendee, [Permission.GenerateMeetingToken]))
+        .send({})
+        .expect(200)
+    ).body;
     if (this.provider === 'vonage') return (await this.emulator('POST', '/_emulator/participants', {token: issued.token})).connectionId as string;
     return (await this.emulator('POST', '/_emulator/sessions/join', {token: issued.token})).participantUuid as string;
   }

@@ -66,9 +66,11 @@ export async function handleZoomRest(request: RestRequest, path: string, deps: Z
 
 /** `user.remove` (the user leaves, with its webhook) and `audio.block|unblock`, by `params.participant_uuid` of a live user. */
 async function userEvent(session: ZoomEmulatedSession, method: string, params: unknown, deps: ZoomRestDeps): Promise<RestReply> {
-  if (!['user.remove', 'audio.block', 'audio.unblock'].includes(method)) throw new ZoomApiError(400, ZOOM_CODES.invalidField, 'method is not supported by this emulator.');
+  if (!['user.remove', 'audio.block', 'audio.unblock'].includes(method))
+    throw new ZoomApiError(400, ZOOM_CODES.invalidField, 'method is not supported by this emulator.');
   const participantUuid = (params as {participant_uuid?: unknown} | undefined)?.participant_uuid;
-  if (typeof participantUuid !== 'string' || participantUuid === '') throw new ZoomApiError(400, ZOOM_CODES.invalidField, 'params.participant_uuid is required.');
+  if (typeof participantUuid !== 'string' || participantUuid === '')
+    throw new ZoomApiError(400, ZOOM_CODES.invalidField, 'params.participant_uuid is required.');
   const instance = deps.state.liveInstance(session);
   if (!instance) throw new ZoomApiError(400, ZOOM_CODES.sessionNotLive, 'The session has not started or has already ended.');
   const user = instance.users.find(u => u.participantUuid === participantUuid && u.leaveTime === null);

@@ -12,7 +12,8 @@ export function parseStartRecording(body: Record<string, unknown> | undefined): 
   const input = body ?? {};
   const options: StartRecordingOptions = {};
   if (input.name !== undefined) {
-    if (typeof input.name !== 'string' || input.name.length > MAX_NAME_CHARS) throw new ValidationError(`name must be a string of at most ${MAX_NAME_CHARS} characters`);
+    if (typeof input.name !== 'string' || input.name.length > MAX_NAME_CHARS)
+      throw new ValidationError(`name must be a string of at most ${MAX_NAME_CHARS} characters`);
     options.name = input.name;
   }
   if (input.layout !== undefined) options.layout = parseLayout(input.layout);
@@ -31,7 +32,8 @@ export function parseStartRecording(body: Record<string, unknown> | undefined): 
     if (typeof input[key] !== 'boolean') throw new ValidationError(`${key} must be true or false`);
     options[key] = input[key] as boolean;
   }
-  if (options.hasAudio === false && options.hasVideo === false) throw new ValidationError('hasAudio and hasVideo cannot both be false: nothing would be recorded');
+  if (options.hasAudio === false && options.hasVideo === false)
+    throw new ValidationError('hasAudio and hasVideo cannot both be false: nothing would be recorded');
   if (options.layout && options.outputMode === 'individual') throw new ValidationError('layout applies to composed recordings only');
   return options;
 }
@@ -40,7 +42,8 @@ export function parseStartRecording(body: Record<string, unknown> | undefined): 
 export function parseLayout(value: unknown): RecordingLayout {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new ValidationError('layout must be an object {type, stylesheet?}');
   const {type, stylesheet} = value as {type?: unknown; stylesheet?: unknown};
-  if (typeof type !== 'string' || !RECORDING_LAYOUT_TYPES.includes(type)) throw new ValidationError(`layout.type must be one of ${RECORDING_LAYOUT_TYPES.join(', ')}`);
+  if (typeof type !== 'string' || !RECORDING_LAYOUT_TYPES.includes(type))
+    throw new ValidationError(`layout.type must be one of ${RECORDING_LAYOUT_TYPES.join(', ')}`);
   if (stylesheet !== undefined && (typeof stylesheet !== 'string' || stylesheet.length > MAX_STYLESHEET_CHARS)) {
     throw new ValidationError(`layout.stylesheet must be a string of at most ${MAX_STYLESHEET_CHARS} characters`);
   }

@@ -40,7 +40,8 @@ export class PresenceService {
     if (!fact) return (await this.callbacks.claim(undefined, claim, 'unknown_attendee')) ? 'unknown_attendee' : 'duplicate';
     const outcome = (await this.attendees.recordConnectionEvent(claim, fact, actor)) === 'duplicate' ? 'duplicate' : 'processed';
     // Kept beside the connection, for moderation on providers that mute by media (idempotent, so a redelivery repeats it harmlessly).
-    if (event.type === 'participant.joined' && event.mediaId) await this.liveConnections.recordMedia(meeting.id, fact.attendee, fact.connectionId, event.mediaId);
+    if (event.type === 'participant.joined' && event.mediaId)
+      await this.liveConnections.recordMedia(meeting.id, fact.attendee, fact.connectionId, event.mediaId);
     return outcome;
   }
 

@@ -105,7 +105,10 @@ export class VonageVideoProvider implements VideoProvider {
       now: options.now,
     });
     this.webhooks = new VonageWebhooks(verifier, options.applicationId);
-    this.live = new VonageLiveControl(this.video, {call: (op, request, opts) => this.call(op, request, opts), assertId: (op, ...ids) => this.assertId(op, ...ids)});
+    this.live = new VonageLiveControl(this.video, {
+      call: (op, request, opts) => this.call(op, request, opts),
+      assertId: (op, ...ids) => this.assertId(op, ...ids),
+    });
   }
 
   async createSession(options: CreateSessionOptions): Promise<SessionRef> {

@@ -186,11 +186,17 @@ export class ZoomVideoProvider implements VideoProvider {
   async muteAll(session: SessionRef, except: readonly ParticipantRef[]): Promise<void> {
     const kept = new Set(except.map(p => p.participantId));
     const live = await this.listParticipants(session);
-    await this.live.blockAudio(session, live.map(p => p.participantId).filter(id => !kept.has(id)));
+    await this.live.blockAudio(
+      session,
+      live.map(p => p.participantId).filter(id => !kept.has(id)),
+    );
   }
 
   muteParticipants(session: SessionRef, participants: readonly ParticipantRef[]): Promise<void> {
-    return this.live.blockAudio(session, participants.map(p => p.participantId));
+    return this.live.blockAudio(
+      session,
+      participants.map(p => p.participantId),
+    );
   }
 }
 
