@@ -7,7 +7,6 @@ import {ArchiveReconcileHandler} from './archives/archive-reconcile.job';
 import {MeetingTeardownHandler} from './meetings/meeting-teardown.job';
 import {CallbackPruneHandler} from './presence/callback-prune.job';
 import {PresenceReconcileHandler} from './presence/presence-reconcile.job';
-import {PresenceReconcileTicker} from './presence/presence-reconcile.ticker';
 import {EventPruneHandler} from './events/event-prune.job';
 import {SubscriptionPurgeHandler} from './events/subscription-purge.job';
 
@@ -24,6 +23,6 @@ export const JOB_HANDLERS: Constructor<JobHandler>[] = [
 
 /** The jobs observer and every handler; the job queue itself is bound with the other dependencies. */
 export class JobsComponent implements Component {
-  lifeCycleObservers = [JobsObserver, PresenceReconcileTicker];
+  lifeCycleObservers = [JobsObserver];
   bindings = JOB_HANDLERS.map(handler => createBindingFromClass(handler, {key: JobBindings.handler(handler.name)}));
 }

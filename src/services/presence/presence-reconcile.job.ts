@@ -1,6 +1,7 @@
 import {injectable, service} from '@loopback/core';
 import {asJobHandler} from '../../jobs/as-job-handler';
 import type {JobHandler, RetryPolicy} from '../../jobs/job-handler';
+import {JobNames} from '../../jobs/job-queue';
 import {PresenceReconcileService} from './presence-reconcile.service';
 
 /**
@@ -10,7 +11,7 @@ import {PresenceReconcileService} from './presence-reconcile.service';
  */
 @injectable(asJobHandler)
 export class PresenceReconcileHandler implements JobHandler {
-  readonly queue = 'presence-reconcile';
+  readonly queue = JobNames.PresenceReconcile;
   readonly schedule = '* * * * *';
   /** No retries: the next tick is a minute away and claims what is still due. */
   readonly retryPolicy: RetryPolicy = {retryLimit: 0, retryDelaySeconds: 0, retryBackoff: false, expireInSeconds: 300};
