@@ -4,6 +4,7 @@ import {pgDataSourceConfig} from './datasources/pg.datasource';
 import {BearerTokenVerifier} from './auth/bearer-token.verifier';
 import {SecretBox} from './crypto/secret-box';
 import {JobsComponent} from './services/jobs.component';
+import {PresenceReconcileTicker} from './services/presence/presence-reconcile.ticker';
 import {EventsComponent} from './services/events/events.component';
 import type {JobQueue} from './jobs/job-queue';
 import {PgBossJobQueue} from './jobs/pg-boss.job-queue';
@@ -89,5 +90,7 @@ export function bindServiceDependencies(app: Application, config: ServiceConfig,
     });
   app.bind(JobBindings.QUEUE).to(queue);
   app.component(JobsComponent);
+  // Every replica ticks at PRESENCE_RECONCILE_SECONDS; the per-minute pg-boss schedule alone could not.
+  app.lifeCycleObserver(PresenceReconcileTicker);
   app.component(EventsComponent);
 }

@@ -8,7 +8,11 @@ export const Permission = {
   GetMeetingArchives: 'GetMeetingArchives',
   DeleteMeetingArchive: 'DeleteMeetingArchive',
   SetMeetingUploadTarget: 'SetMeetingUploadTarget',
-  /** Lets a caller who did not create a meeting mint moderator tokens for it. */
+  /** Start a meeting's recording by hand, and change its layout. */
+  StartMeetingArchive: 'StartMeetingArchive',
+  /** Stop, pause or resume a recording. */
+  StopMeetingArchive: 'StopMeetingArchive',
+  /** Lets a caller who did not create a meeting mint moderator tokens for it, and moderate it (remove, mute, signal). */
   ModerateMeeting: 'ModerateMeeting',
   /** Read the tenant's meeting event log. */
   ViewMeetingEvents: 'ViewMeetingEvents',

@@ -83,6 +83,11 @@ export interface ServiceConfig {
   storage: StorageConfig;
   /** Seconds a queued teardown waits behind the inline attempt before it checks the work. */
   teardownSafetyNetSeconds: number;
+  /**
+   * Seconds between two comparisons of a live meeting's attendees with its provider's participants
+   * (`PRESENCE_RECONCILE_SECONDS`); also how long after its end the one final check waits.
+   */
+  presenceReconcileSeconds: number;
   /** Port of the in-process Vonage emulator in local mode (0 = any free port). */
   emulatorPort: number;
   /**
@@ -176,6 +181,7 @@ export function loadServiceConfig(env: NodeJS.ProcessEnv): ServiceConfig {
     timeToStartMinutes: read.integer('TIME_TO_START', {min: 0, max: 7 * 24 * 60}) ?? 10,
     storage,
     teardownSafetyNetSeconds: read.integer('TEARDOWN_SAFETY_NET_SECONDS', {min: 1, max: 3600}) ?? 30,
+    presenceReconcileSeconds: read.integer('PRESENCE_RECONCILE_SECONDS', {min: 1, max: 86400}) ?? 60,
     emulatorPort: read.port('EMULATOR_PORT') ?? 4010,
     zoomEmulatorPort: read.port('ZOOM_EMULATOR_PORT'),
     callbackRetentionDays: read.integer('WEBHOOK_RETENTION_DAYS', {min: 1, max: 3650}) ?? 30,

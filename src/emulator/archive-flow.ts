@@ -33,7 +33,7 @@ export class ArchiveFlow {
   constructor(private readonly o: ArchiveFlowOptions) {}
 
   /** Same rules for the REST start, automatic archiving and the emulator's control. */
-  async start(sessionId: string, name: string | undefined, outputMode: unknown): Promise<EmulatedArchive> {
+  async start(sessionId: string, name: string | undefined, outputMode: unknown, layout?: EmulatedArchive['layout']): Promise<EmulatedArchive> {
     const session = this.o.state.sessions.get(sessionId);
     if (!session) throw new EmulatorHttpError(404, 'Session not found');
     if (session.e2ee) throw new EmulatorHttpError(400, 'Archiving is not available for end-to-end encrypted sessions');
@@ -44,7 +44,7 @@ export class ArchiveFlow {
     if (session.mediaMode === 'relayed') throw new EmulatorHttpError(409, 'The session does not use the media router (relayed): it cannot be archived');
     if (this.o.state.connectionsOf(sessionId).length === 0) throw new EmulatorHttpError(404, 'No clients are actively connected to the session');
     if (this.o.state.recordingArchiveOf(sessionId)) throw new EmulatorHttpError(409, 'The session is already being recorded');
-    const archive = this.o.state.startArchive(sessionId, name ?? '', outputMode === 'individual' ? 'individual' : 'composed');
+    const archive = this.o.state.startArchive(sessionId, name ?? '', outputMode === 'individual' ? 'individual' : 'composed', layout);
     await this.notify(archive);
     return archive;
   }

@@ -22,6 +22,8 @@ export class CallbackSender {
   /** Tail of each session's delivery chain. */
   private readonly queues = new Map<string, Promise<void>>();
   callbackUrl: string | null = null;
+  /** Callbacks still to be dropped silently (a lost callback, for tests of presence reconciliation). */
+  dropNext = 0;
 
   constructor(private readonly options: CallbackSenderOptions) {
     // A KeyObject, built once: jsonwebtoken first tries a string secret as a PEM (stack-notes "Crypto cost").
@@ -43,6 +45,11 @@ export class CallbackSender {
   private async deliver(payload: Record<string, unknown>): Promise<void> {
     const url = this.callbackUrl;
     if (!url) return;
+    if (this.dropNext > 0) {
+      this.dropNext--;
+      this.options.log('callback dropped on purpose', {event: payload.event});
+      return;
+    }
     const body = JSON.stringify(payload);
     for (let attempt = 1; attempt <= CALLBACK_ATTEMPTS; attempt++) {
       let outcome: string;

@@ -35,13 +35,21 @@ export async function handleControl(request: RestRequest, deps: RestDeps): Promi
     await deps.archives.processed(archive.id);
     return {status: 200, body: deps.archives.json(archive)};
   }
+  if (path === '/_emulator/callbacks/drop-next' && method === 'POST') {
+    // The next `count` callbacks are lost, as a real one can be: tests prove presence reconciliation repairs it.
+    const count = body.count === undefined ? 1 : Number(body.count);
+    if (!Number.isInteger(count) || count < 0) throw new EmulatorHttpError(400, 'count must be a whole number ≥ 0');
+    deps.callbacks.dropNext = count;
+    return {status: 204};
+  }
   if (path === '/_emulator/state' && method === 'GET') {
     return {
       status: 200,
       body: {
         sessions: [...deps.state.sessions.values()],
         connections: [...deps.state.connections.values()],
-        archives: [...deps.state.archives.values()].map(a => deps.archives.json(a)),
+        archives: [...deps.state.archives.values()].map(a => ({...deps.archives.json(a), layout: a.layout})),
+        signals: deps.state.signals,
         // Kind and fallback only: the target's config holds its keys.
         storageTarget: deps.state.storageTarget ? {type: deps.state.storageTarget.type, fallback: deps.state.storageTarget.fallback} : null,
       },

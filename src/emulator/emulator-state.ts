@@ -25,6 +25,17 @@ export interface EmulatedConnection {
   streamId: string | null;
   /** Name the client gave its published stream. */
   streamName: string;
+  /** Its audio was force-muted (Vonage mutes streams: subscribers have none). */
+  muted: boolean;
+}
+
+/** A signal as Vonage relays it to clients (kept for tests: there are no real clients). */
+export interface EmulatedSignal {
+  sessionId: string;
+  /** Null: to every connection of the session. */
+  connectionId: string | null;
+  type: string;
+  data: string;
 }
 
 export type EmulatedArchiveStatus = 'started' | 'paused' | 'stopped' | 'uploaded' | 'available' | 'expired' | 'failed';
@@ -47,6 +58,8 @@ export interface EmulatedArchive {
   streams: RecordedStream[];
   /** Kept when no storage target took the upload; served at /_emulator/media. */
   media: ArchiveMedia | null;
+  /** Composed layout, as started or last changed. */
+  layout: {type: string; stylesheet?: string};
 }
 
 /** The emulator's world: sessions, live connections, archives and the storage target. */
@@ -54,6 +67,7 @@ export class EmulatorState {
   readonly sessions = new Map<string, EmulatedSession>();
   readonly connections = new Map<string, EmulatedConnection>();
   readonly archives = new Map<string, EmulatedArchive>();
+  readonly signals: EmulatedSignal[] = [];
   /** The target last PUT (secrets included: never returned by /_emulator/state). */
   storageTarget: OpenTokStorageTarget | null = null;
 
@@ -76,6 +90,7 @@ export class EmulatorState {
       createdAt: Date.now(),
       streamId: role === 'subscriber' ? null : randomUUID(),
       streamName,
+      muted: false,
     };
     this.connections.set(connection.id, connection);
     return connection;
@@ -89,7 +104,7 @@ export class EmulatorState {
     return [...this.archives.values()].find(a => a.sessionId === sessionId && (a.status === 'started' || a.status === 'paused'));
   }
 
-  startArchive(sessionId: string, name: string, outputMode: 'composed' | 'individual'): EmulatedArchive {
+  startArchive(sessionId: string, name: string, outputMode: 'composed' | 'individual', layout: EmulatedArchive['layout'] = {type: 'bestFit'}): EmulatedArchive {
     const now = Date.now();
     const streams = this.connectionsOf(sessionId).flatMap(c => (c.streamId ? [{streamId: c.streamId, connectionData: c.data}] : []));
     const archive: EmulatedArchive = {
@@ -105,6 +120,7 @@ export class EmulatorState {
       reason: '',
       streams,
       media: null,
+      layout,
     };
     this.archives.set(archive.id, archive);
     return archive;
@@ -114,6 +130,7 @@ export class EmulatorState {
     this.sessions.clear();
     this.connections.clear();
     this.archives.clear();
+    this.signals.length = 0;
     this.storageTarget = null;
   }
 }

@@ -1,7 +1,9 @@
 import type {ArchiveFlow} from './archive-flow';
+import type {CallbackSender} from './callback-sender';
 import type {EmulatorAuth} from './emulator-auth';
 import type {EmulatorState} from './emulator-state';
 import {EmulatorHttpError, matchPath} from './http-utils';
+import {checkArchiveStartOptions, handleLiveControl, parseArchiveLayout} from './live-control-routes';
 import type {ParticipantFlow} from './participant-flow';
 import {parseOpenTokStorageBody} from './storage-target';
 
@@ -24,6 +26,7 @@ export interface RestDeps {
   auth: EmulatorAuth;
   archives: ArchiveFlow;
   participants: ParticipantFlow;
+  callbacks: CallbackSender;
 }
 
 /** The part of the Vonage Video REST API the service uses. Null when no route matches. */
@@ -76,6 +79,8 @@ async function projectRoute(request: RestRequest, deps: RestDeps): Promise<RestR
   const prefix = `/v2/project/${encodeURIComponent(deps.applicationId)}`;
   const rest = path.startsWith(prefix) ? path.slice(prefix.length) : path.replace(/^\/v2\/project\/[^/]+/, '');
   let m: Record<string, string> | null;
+  const live = handleLiveControl(request, rest, deps);
+  if (live) return live;
 
   if ((m = matchPath('/session/:sessionId/connection', rest)) && method === 'GET') {
     if (!deps.state.sessions.has(m.sessionId)) throw new EmulatorHttpError(404, 'Session not found');
@@ -91,7 +96,9 @@ async function projectRoute(request: RestRequest, deps: RestDeps): Promise<RestR
   if (rest === '/archive' && method === 'POST') {
     const body = (request.body ?? {}) as Record<string, unknown>;
     if (typeof body.sessionId !== 'string') throw new EmulatorHttpError(400, 'sessionId is required');
-    const archive = await deps.archives.start(body.sessionId, typeof body.name === 'string' ? body.name : undefined, body.outputMode);
+    checkArchiveStartOptions(body);
+    const layout = body.layout === undefined ? undefined : parseArchiveLayout(body.layout);
+    const archive = await deps.archives.start(body.sessionId, typeof body.name === 'string' ? body.name : undefined, body.outputMode, layout);
     return {status: 200, body: deps.archives.json(archive)};
   }
   if (rest === '/archive' && method === 'GET') {

@@ -94,6 +94,7 @@ export class VonageVideoEmulator {
       auth: new EmulatorAuth(options.applicationId, options.applicationPublicKeyPem, options.apiKey, options.apiSecret),
       archives,
       participants: new ParticipantFlow(options.applicationId, this.state, this.callbacks, sessions),
+      callbacks: this.callbacks,
     };
   }
 
@@ -142,6 +143,7 @@ export class VonageVideoEmulator {
   reset(): void {
     this.background.cancelAll();
     this.state.reset();
+    this.callbacks.dropNext = 0;
     this.requests.length = 0;
     this.failures.length = 0;
   }

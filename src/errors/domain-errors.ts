@@ -89,3 +89,26 @@ export class DeliveryNotFoundError extends DomainError {
     super(`Webhook subscription "${subscriptionId}" has no delivery of event "${eventId}"`);
   }
 }
+
+/** The meeting's provider cannot do what was asked (a capability it lacks): the message names both. */
+export class CapabilityNotSupportedError extends DomainError {
+  readonly code = 'CAPABILITY_NOT_SUPPORTED';
+  constructor(provider: string, what: string, capability: string) {
+    super(`The video provider "${provider}" cannot ${what} (capability ${capability})`);
+  }
+}
+
+export class AttendeeNotFoundError extends DomainError {
+  readonly code = 'ATTENDEE_NOT_FOUND';
+  constructor(attendee: string, meetingLinkId: string) {
+    super(`Attendee "${attendee}" never joined meeting "${meetingLinkId}"`);
+  }
+}
+
+/** The attendee is known but has no live connection to act on. */
+export class AttendeeNotConnectedError extends DomainError {
+  readonly code = 'ATTENDEE_NOT_CONNECTED';
+  constructor(attendee: string) {
+    super(`Attendee "${attendee}" is not connected to the meeting now`);
+  }
+}

@@ -25,6 +25,9 @@ export const ERROR_CODE_STATUS: Readonly<Record<string, number>> = {
   EVENT_NOT_FOUND: 404,
   SUBSCRIPTION_NOT_FOUND: 404,
   DELIVERY_NOT_FOUND: 404,
+  CAPABILITY_NOT_SUPPORTED: 400,
+  ATTENDEE_NOT_FOUND: 404,
+  ATTENDEE_NOT_CONNECTED: 409,
 };
 
 /** Codes whose own message must not reach the client (it may reveal why a credential failed). */

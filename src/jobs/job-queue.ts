@@ -15,6 +15,8 @@ export const JobNames = {
   EventPrune: 'event-prune',
   /** Delete webhook subscriptions past their purge date, with their delivery log. */
   SubscriptionPurge: 'webhook-subscription-purge',
+  /** Compare live meetings' attendees with their providers' participants, for callbacks that never arrived. */
+  PresenceReconcile: 'presence-reconcile',
 } as const;
 /** Any queue name: handlers bound to the extension point bring their own. */
 export type JobName = string;

@@ -39,6 +39,8 @@ export interface MeetingTokenView extends MeetingSession {
   startTime: Date | null;
   endTime: Date | null;
   createdBy: string | null;
+  /** The caller was removed from this meeting with a ban (attendee_bans). */
+  callerBanned: boolean;
 }
 
 export type NewMeeting = Pick<
@@ -168,13 +170,15 @@ export class MeetingRepository extends DefaultCrudRepository<Meeting, number> {
    * What issuing a join token needs, in one indexed read without the juggler's
    * model coercion: this runs for every participant at the top of the hour.
    */
-  async findForToken(meetingLink: string, tenantId: TenantScope): Promise<MeetingTokenView | null> {
+  async findForToken(meetingLink: string, tenantId: TenantScope, callerId: string): Promise<MeetingTokenView | null> {
     const result = await this.dataSource.pool.query({
       // Named: prepared once per pooled connection, so PostgreSQL skips parsing and planning.
       name: 'vcs-meeting-for-token',
-      text: `SELECT ${SESSION_COLUMNS}, is_scheduled, schedule_time, start_time, end_time, created_by
-               FROM video_session_details WHERE meeting_link = $1 AND tenant_id IS NOT DISTINCT FROM $2 AND NOT deleted`,
-      values: [meetingLink, tenantId],
+      // The ban check rides along (one primary-key probe) rather than costing the hot path a round trip.
+      text: `SELECT ${SESSION_COLUMNS}, is_scheduled, schedule_time, start_time, end_time, created_by,
+                    EXISTS (SELECT 1 FROM attendee_bans b WHERE b.session_detail_id = m.id AND b.attendee = $3) AS caller_banned
+               FROM video_session_details m WHERE meeting_link = $1 AND tenant_id IS NOT DISTINCT FROM $2 AND NOT deleted`,
+      values: [meetingLink, tenantId, callerId],
     });
     const row = result.rows[0] as Record<string, unknown> | undefined;
     if (!row) return null;
@@ -185,6 +189,7 @@ export class MeetingRepository extends DefaultCrudRepository<Meeting, number> {
       startTime: (row.start_time as Date | null) ?? null,
       endTime: (row.end_time as Date | null) ?? null,
       createdBy: (row.created_by as string | null) ?? null,
+      callerBanned: row.caller_banned === true,
     };
   }
 

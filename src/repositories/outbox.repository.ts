@@ -11,6 +11,10 @@ export type DomainEventType =
   | 'meeting.ended'
   | 'attendee.joined'
   | 'attendee.left'
+  | 'attendee.removed'
+  | 'attendee.muted'
+  | 'meeting.muted'
+  | 'meeting.signaled'
   | `archive.${ArchiveStatus}`
   | 'storage_target.updated';
 

@@ -6,6 +6,7 @@ import {ArchivePurgeHandler} from './archives/archive-purge.job';
 import {ArchiveReconcileHandler} from './archives/archive-reconcile.job';
 import {MeetingTeardownHandler} from './meetings/meeting-teardown.job';
 import {CallbackPruneHandler} from './presence/callback-prune.job';
+import {PresenceReconcileHandler} from './presence/presence-reconcile.job';
 import {EventPruneHandler} from './events/event-prune.job';
 import {SubscriptionPurgeHandler} from './events/subscription-purge.job';
 
@@ -17,6 +18,7 @@ export const JOB_HANDLERS: Constructor<JobHandler>[] = [
   CallbackPruneHandler,
   EventPruneHandler,
   SubscriptionPurgeHandler,
+  PresenceReconcileHandler,
 ];
 
 /** The jobs observer and every handler; the job queue itself is bound with the other dependencies. */

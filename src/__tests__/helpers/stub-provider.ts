@@ -17,6 +17,10 @@ export function givenStubProvider(name = 'stub'): StubProvider {
       endToEndEncryption: true,
       automaticRecording: true,
       manualRecording: false,
+      pauseRecording: false,
+      recordingLayout: false,
+      signals: false,
+      muting: false,
       storageKinds: ['s3', 'azure'],
       joinTokenTtl: {minSeconds: 1, maxSeconds: 30 * 86400, defaultSeconds: 86400},
       recordingUrlTtlSeconds: 600,
@@ -32,6 +36,9 @@ export function givenStubProvider(name = 'stub'): StubProvider {
     deleteArchive: sinon.stub().resolves(),
     parseWebhook: sinon.stub(),
     applyStorageTarget: sinon.stub().resolves({applied: true}),
+    startRecording: sinon.stub(),
+    stopRecording: sinon.stub().resolves(null),
+    removeParticipant: sinon.stub().resolves(),
   };
 }
 

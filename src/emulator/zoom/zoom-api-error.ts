@@ -7,6 +7,8 @@ export const ZOOM_CODES = {
   invalidField: 300,
   /** 401: the API JWT is missing, forged, expired or names another key. */
   invalidAccessToken: 124,
+  /** 404: no live user with that participant UUID (our choice: Zoom documents none). */
+  userNotFound: 3002,
   /** 404: no session with that id or UUID. */
   sessionNotFound: 3001,
   /** 400: ending (or recording) a session that has not started or has already ended. */

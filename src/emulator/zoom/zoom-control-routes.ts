@@ -101,7 +101,13 @@ function stateJson(state: ZoomEmulatorState): Record<string, unknown> {
         uuid: i.uuid,
         startedAt: i.startedAt,
         endedAt: i.endedAt,
-        users: i.users.map(u => ({participantUuid: u.participantUuid, userKey: u.userKey, roleType: u.roleType, left: u.leaveTime !== null})),
+        users: i.users.map(u => ({
+          participantUuid: u.participantUuid,
+          userKey: u.userKey,
+          roleType: u.roleType,
+          left: u.leaveTime !== null,
+          audioBlocked: u.audioBlocked === true,
+        })),
         recording: i.recording
           ? {state: i.recording.state, files: i.recording.files.map(f => ({id: f.id, type: f.fileType, externalStorageUrl: f.externalStorageUrl}))}
           : null,

@@ -9,6 +9,8 @@ export interface ZoomEmulatedUser {
   roleType: 0 | 1;
   joinTime: number;
   leaveTime: number | null;
+  /** The host blocked its audio (`audio.block`). */
+  audioBlocked?: boolean;
 }
 
 export interface ZoomEmulatedFile {

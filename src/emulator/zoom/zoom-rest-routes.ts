@@ -49,9 +49,11 @@ export async function handleZoomRest(request: RestRequest, path: string, deps: Z
       return {status: 200, body: listUsers(found.instance, request.query)};
     case 'PATCH events': {
       const action = RECORDING_METHODS[String(body.method)];
-      if (!action) throw new ZoomApiError(400, ZOOM_CODES.invalidField, 'method is not supported by this emulator.');
-      await deps.flow.recording(session, action);
-      return {status: 202};
+      if (action) {
+        await deps.flow.recording(session, action);
+        return {status: 202};
+      }
+      return userEvent(session, String(body.method), body.params, deps);
     }
     case 'GET recordings':
       return {status: 200, body: getRecording(session, finishedInstance(found), request.query, deps)};
@@ -60,6 +62,22 @@ export async function handleZoomRest(request: RestRequest, path: string, deps: Z
       return {status: 204};
   }
   return null;
+}
+
+/** `user.remove` (the user leaves, with its webhook) and `audio.block|unblock`, by `params.participant_uuid` of a live user. */
+async function userEvent(session: ZoomEmulatedSession, method: string, params: unknown, deps: ZoomRestDeps): Promise<RestReply> {
+  if (!['user.remove', 'audio.block', 'audio.unblock'].includes(method))
+    throw new ZoomApiError(400, ZOOM_CODES.invalidField, 'method is not supported by this emulator.');
+  const participantUuid = (params as {participant_uuid?: unknown} | undefined)?.participant_uuid;
+  if (typeof participantUuid !== 'string' || participantUuid === '')
+    throw new ZoomApiError(400, ZOOM_CODES.invalidField, 'params.participant_uuid is required.');
+  const instance = deps.state.liveInstance(session);
+  if (!instance) throw new ZoomApiError(400, ZOOM_CODES.sessionNotLive, 'The session has not started or has already ended.');
+  const user = instance.users.find(u => u.participantUuid === participantUuid && u.leaveTime === null);
+  if (!user) throw new ZoomApiError(404, ZOOM_CODES.userNotFound, 'The participant is not in the session.');
+  if (method === 'user.remove') await deps.flow.leave(session, participantUuid, 'the host removed the user');
+  else user.audioBlocked = method === 'audio.block';
+  return {status: 202};
 }
 
 /**

@@ -1,9 +1,12 @@
 import type {StorageType} from '../storage/types';
 import type {ProviderArchive} from './archive';
-import type {WebhookRequest, WebhookResult} from './video-event';
+import type {ParticipantRef, RecordingLayout, SignalMessage, StartRecordingOptions} from './live-control';
+import type {AttendeeIdentity, WebhookRequest, WebhookResult} from './video-event';
 
 export {ARCHIVE_STATUSES, ARCHIVE_STATUS_RANK} from './archive';
 export type {ArchiveFile, ArchiveOutputMode, ArchiveStatus, ProviderArchive} from './archive';
+export {RECORDING_LAYOUT_TYPES} from './live-control';
+export type {ParticipantRef, RecordingLayout, SignalMessage, StartRecordingOptions} from './live-control';
 
 /**
  * The vendor-neutral contract between the meeting logic and a video platform.
@@ -23,6 +26,14 @@ export interface ProviderCapabilities {
   automaticRecording: boolean;
   /** Starting and stopping a recording while the session runs. */
   manualRecording: boolean;
+  /** Pausing and resuming a recording started by hand. */
+  pauseRecording: boolean;
+  /** Changing a recording's layout while it records. */
+  recordingLayout: boolean;
+  /** Sending messages (signals) to participants' clients. */
+  signals: boolean;
+  /** Muting participants' audio at the server (everyone, some, or one). */
+  muting: boolean;
   /** Where the provider can upload recordings. */
   storageKinds: readonly StorageType[];
   joinTokenTtl: {minSeconds: number; maxSeconds: number; defaultSeconds: number};
@@ -88,6 +99,8 @@ export interface JoinCredentials {
 export interface ProviderParticipant {
   participantId: string;
   state: 'connecting' | 'connected' | 'disconnected';
+  /** Who it is, where the provider's list says (Zoom: the join key in `user_key`); null when the list does not (Vonage). */
+  identity: AttendeeIdentity | null;
 }
 
 export interface ArchivePage {
@@ -131,6 +144,27 @@ export interface VideoProvider {
   parseWebhook(request: WebhookRequest): WebhookResult;
 
   applyStorageTarget(target: ProviderStorageTarget | null): Promise<StorageTargetApplyResult>;
+
+  /**
+   * Starts recording the live session (capability `manualRecording`); answers the archive as started.
+   * Throws VideoProviderError `PROVIDER_CONFLICT`, its message naming the provider's reason, when the provider refuses.
+   */
+  startRecording(session: SessionRef, options: StartRecordingOptions): Promise<ProviderArchive>;
+  /** Stops a recording; the archive as the provider answers it, or null when it answers nothing. */
+  stopRecording(session: SessionRef, archiveId: string): Promise<ProviderArchive | null>;
+  /** Capability `pauseRecording`. */
+  pauseRecording?(session: SessionRef, archiveId: string): Promise<void>;
+  resumeRecording?(session: SessionRef, archiveId: string): Promise<void>;
+  /** Capability `recordingLayout`. */
+  setRecordingLayout?(archiveId: string, layout: RecordingLayout): Promise<void>;
+  /** Removes one live participant (connection); one already gone counts as removed. */
+  removeParticipant(session: SessionRef, participant: ParticipantRef): Promise<void>;
+  /** Capability `muting`: mutes everyone's audio but the excepted participants'. */
+  muteAll?(session: SessionRef, except: readonly ParticipantRef[]): Promise<void>;
+  /** Capability `muting`: mutes these participants' audio. */
+  muteParticipants?(session: SessionRef, participants: readonly ParticipantRef[]): Promise<void>;
+  /** Capability `signals`: to everyone, or to the given participants only. */
+  signal?(session: SessionRef, message: SignalMessage, to?: readonly ParticipantRef[]): Promise<void>;
 
   /** Releases threads or connections the provider holds; called once when the service stops. */
   close?(): Promise<void>;

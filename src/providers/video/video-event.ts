@@ -11,7 +11,15 @@ export type AttendeeIdentity = {attendeeId: string; data?: string} | {joinKey: s
  * `participantId` is the provider's id of one connection of an attendee (a device, a tab).
  */
 export type VideoEvent =
-  | {type: 'participant.joined'; sessionId: string; participantId: string; attendee: AttendeeIdentity | null; occurredAt: Date}
+  | {
+      type: 'participant.joined';
+      sessionId: string;
+      participantId: string;
+      attendee: AttendeeIdentity | null;
+      occurredAt: Date;
+      /** Media the participant published, where the provider mutes by media rather than by participant (a Vonage stream). */
+      mediaId?: string;
+    }
   | {
       type: 'participant.left';
       sessionId: string;

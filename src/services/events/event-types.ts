@@ -8,6 +8,10 @@ export const EVENT_TYPES: readonly string[] = [
   'meeting.ended',
   'attendee.joined',
   'attendee.left',
+  'attendee.removed',
+  'attendee.muted',
+  'meeting.muted',
+  'meeting.signaled',
   ...ARCHIVE_STATUSES.map(status => `archive.${status}`),
   'storage_target.updated',
 ];

@@ -42,8 +42,9 @@ export class MeetingTokenService {
 
   async issue(meetingLink: string, request: TokenRequest, caller: CallerProfile): Promise<JoinToken> {
     const now = this.clock.now();
-    const meeting = await this.meetings.findForToken(meetingLink, caller.tenantId);
+    const meeting = await this.meetings.findForToken(meetingLink, caller.tenantId, caller.id);
     if (!meeting) throw new MeetingNotFoundError(meetingLink);
+    if (meeting.callerBanned) throw new PermissionDeniedError('You were removed from this meeting by a moderator and cannot join it again');
     const provider = this.providers.get(meeting.provider);
     const expiresAt = this.resolveExpiry(request.expireTime, now, provider.capabilities);
     if (meeting.endTime) throw new MeetingStateError('The meeting has ended: no new participants can join');

@@ -6,6 +6,7 @@ import {AuditLogRepository} from '../../repositories/audit-log.repository';
 import {MeetingRepository, MeetingSession} from '../../repositories/meeting.repository';
 import type {Transaction} from '../../repositories/transaction';
 import {JoinIdentity, JoinKeyRepository} from '../../repositories/join-key.repository';
+import {LiveConnectionRepository} from '../../repositories/live-connection.repository';
 import {CallbackClaim, WebhookEventRepository} from '../../repositories/webhook-event.repository';
 
 type ParticipantEvent = Extract<VideoEvent, {type: 'participant.joined' | 'participant.left'}>;
@@ -22,6 +23,7 @@ export class PresenceService {
     @repository(WebhookEventRepository) private readonly callbacks: WebhookEventRepository,
     @repository(AuditLogRepository) private readonly audit: AuditLogRepository,
     @repository(JoinKeyRepository) private readonly joinKeys: JoinKeyRepository,
+    @repository(LiveConnectionRepository) private readonly liveConnections: LiveConnectionRepository,
   ) {}
 
   /**
@@ -36,7 +38,11 @@ export class PresenceService {
   ): Promise<'processed' | 'duplicate' | 'unknown_attendee'> {
     const fact = await this.factOf(meeting.id, event);
     if (!fact) return (await this.callbacks.claim(undefined, claim, 'unknown_attendee')) ? 'unknown_attendee' : 'duplicate';
-    return (await this.attendees.recordConnectionEvent(claim, fact, actor)) === 'duplicate' ? 'duplicate' : 'processed';
+    const outcome = (await this.attendees.recordConnectionEvent(claim, fact, actor)) === 'duplicate' ? 'duplicate' : 'processed';
+    // Kept beside the connection, for moderation on providers that mute by media (idempotent, so a redelivery repeats it harmlessly).
+    if (event.type === 'participant.joined' && event.mediaId)
+      await this.liveConnections.recordMedia(meeting.id, fact.attendee, fact.connectionId, event.mediaId);
+    return outcome;
   }
 
   /** The provider says the session started: the meeting went live (if it had not already). */

@@ -21,6 +21,7 @@ describe('SQL migrations (integration)', () => {
     expect(tables.map(t => t.table_name)).to.eql([
       'archive_counts',
       'archives',
+      'attendee_bans',
       'attendee_connections',
       'audit_logs',
       'join_keys',

@@ -96,7 +96,7 @@ describe('ZoomVideoProvider against the Zoom emulator (integration)', () => {
       {type: 'session.started', sessionId: session.sessionId},
       {type: 'participant.joined', sessionId: session.sessionId, participantId: participantUuid, attendee: {joinKey: JOIN_KEY}},
     ]);
-    expect(await provider.listParticipants(session)).to.eql([{participantId: participantUuid, state: 'connected'}]);
+    expect(await provider.listParticipants(session)).to.eql([{participantId: participantUuid, state: 'connected', identity: {joinKey: JOIN_KEY}}]);
   });
 
   it('ends a live session for everyone, and ends it again without complaint', async () => {
@@ -126,7 +126,7 @@ describe('ZoomVideoProvider against the Zoom emulator (integration)', () => {
     }
     expect(session.sessionId.startsWith('/')).to.be.true();
     const participantUuid = await join(provider, session);
-    expect(await provider.listParticipants(session)).to.eql([{participantId: participantUuid, state: 'connected'}]);
+    expect(await provider.listParticipants(session)).to.eql([{participantId: participantUuid, state: 'connected', identity: {joinKey: JOIN_KEY}}]);
     expect(emulator.requests.at(-1)!.rawPath).to.startWith('/v2/videosdk/sessions/%252F');
   });
 

@@ -10,6 +10,7 @@ import {ArchiveService} from '../../../services/archives/archive.service';
 import {MeetingEndService} from '../../../services/meetings/meeting-end.service';
 import {CallbackRetentionService} from '../../../services/presence/callback-retention.service';
 import {EventRetentionService} from '../../../services/events/event-retention.service';
+import {PresenceReconcileService} from '../../../services/presence/presence-reconcile.service';
 import {QueueCall, RecordingJobQueue} from '../../fixtures/recording-job-queue';
 import {bindServiceStub} from '../../helpers/service.helper';
 
@@ -42,6 +43,7 @@ describe('JobsComponent (unit)', () => {
     bindServiceStub(app, ArchiveService, {reconcileRecentMeetings: services.reconcileRecentMeetings});
     bindServiceStub(app, CallbackRetentionService, {pruneOldCallbacks: services.pruneOldCallbacks});
     bindServiceStub(app, EventRetentionService, {pruneOldEvents: services.pruneOldEvents, purgeSubscriptions: services.purgeSubscriptions});
+    bindServiceStub(app, PresenceReconcileService, {reconcileDue: sinon.stub().resolves(0)});
     app.component(JobsComponent);
   });
 
@@ -64,6 +66,7 @@ describe('JobsComponent (unit)', () => {
       ['schedule', JobNames.CallbackPrune, '17 3 * * *'],
       ['schedule', JobNames.EventPrune, '37 3 * * *'],
       ['schedule', JobNames.SubscriptionPurge, '23 * * * *'],
+      ['schedule', JobNames.PresenceReconcile, '* * * * *'],
     ]);
   });
 

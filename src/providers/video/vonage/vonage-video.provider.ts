@@ -5,11 +5,15 @@ import type {
   EndSessionHints,
   JoinCredentials,
   JoinCredentialsRequest,
+  ParticipantRef,
   ProviderArchive,
   ProviderCapabilities,
   ProviderParticipant,
   ProviderStorageTarget,
+  RecordingLayout,
   SessionRef,
+  SignalMessage,
+  StartRecordingOptions,
   StorageTargetApplyResult,
   VideoProvider,
 } from '../types';
@@ -17,6 +21,7 @@ import type {WebhookRequest, WebhookResult} from '../video-event';
 import {VideoProviderError} from '../video-provider.error';
 import {assertConnectionDataFits, MAX_ATTENDEE_ID_CHARS, MAX_JOIN_DATA_CHARS} from './connection-data';
 import {ClientTokenOptions, VonageClientTokenSigner} from './vonage-client-token';
+import {VonageLiveControl} from './vonage-live-control';
 import {VonageCallbackVerifier} from './vonage-callback.verifier';
 import {vonageArchiveObjectKey} from './vonage-object-key';
 import {VonageRestAuth} from './vonage-rest-auth';
@@ -39,7 +44,11 @@ export const VONAGE_CAPABILITIES: ProviderCapabilities = {
   roles: ['publisher', 'subscriber', 'moderator', 'publisheronly'],
   endToEndEncryption: true,
   automaticRecording: true,
-  manualRecording: false,
+  manualRecording: true,
+  pauseRecording: false,
+  recordingLayout: true,
+  signals: true,
+  muting: true,
   storageKinds: ['s3', 'azure'],
   // A client token lives at most 30 days; 24 h unless the caller asks otherwise.
   joinTokenTtl: {minSeconds: 1, maxSeconds: 30 * 24 * 3600, defaultSeconds: 24 * 3600},
@@ -73,6 +82,7 @@ export class VonageVideoProvider implements VideoProvider {
   private readonly tokens: VonageClientTokenSigner;
   private readonly storageTarget?: VonageStorageTargetClient;
   private readonly webhooks: VonageWebhooks;
+  private readonly live: VonageLiveControl;
 
   constructor(private readonly options: VonageProviderOptions) {
     validateVonageOptions(options);
@@ -95,6 +105,10 @@ export class VonageVideoProvider implements VideoProvider {
       now: options.now,
     });
     this.webhooks = new VonageWebhooks(verifier, options.applicationId);
+    this.live = new VonageLiveControl(this.video, {
+      call: (op, request, opts) => this.call(op, request, opts),
+      assertId: (op, ...ids) => this.assertId(op, ...ids),
+    });
   }
 
   async createSession(options: CreateSessionOptions): Promise<SessionRef> {
@@ -148,7 +162,36 @@ export class VonageVideoProvider implements VideoProvider {
   }
 
   async listParticipants(session: SessionRef): Promise<ProviderParticipant[]> {
-    return (await this.listConnections(session.sessionId)).map(c => ({participantId: c.connectionId, state: c.state}));
+    // Vonage's list names connections only: who they are is known from their callbacks.
+    return (await this.listConnections(session.sessionId)).map(c => ({participantId: c.connectionId, state: c.state, identity: null}));
+  }
+
+  async startRecording(session: SessionRef, options: StartRecordingOptions): Promise<ProviderArchive> {
+    return this.withObjectKey(await this.live.startArchive(session.sessionId, options));
+  }
+
+  async stopRecording(_session: SessionRef, archiveId: string): Promise<ProviderArchive> {
+    return this.withObjectKey(await this.live.stopArchive(archiveId));
+  }
+
+  setRecordingLayout(archiveId: string, layout: RecordingLayout): Promise<void> {
+    return this.live.setLayout(archiveId, layout);
+  }
+
+  removeParticipant(session: SessionRef, participant: ParticipantRef): Promise<void> {
+    return this.disconnect(session.sessionId, participant.participantId);
+  }
+
+  muteAll(session: SessionRef, except: readonly ParticipantRef[]): Promise<void> {
+    return this.live.muteAll(session.sessionId, except);
+  }
+
+  muteParticipants(session: SessionRef, participants: readonly ParticipantRef[]): Promise<void> {
+    return this.live.muteParticipants(session.sessionId, participants);
+  }
+
+  signal(session: SessionRef, message: SignalMessage, to?: readonly ParticipantRef[]): Promise<void> {
+    return this.live.signal(session.sessionId, message, to);
   }
 
   /** The cursor is Vonage's offset. */
@@ -237,14 +280,20 @@ export class VonageVideoProvider implements VideoProvider {
     throw new VideoProviderError({provider: this.name, code: 'PROVIDER_NOT_FOUND', message: `vonage ${operation} failed: the id is not one Vonage issues`});
   }
 
-  /** Runs one SDK call; every failure becomes a VideoProviderError (no request, key or JWT in it). */
-  private async call<T>(operation: string, request: () => Promise<T>, options?: {notFoundAs: T}): Promise<T> {
+  /**
+   * Runs one SDK call; every failure becomes a VideoProviderError (no request, key or JWT in it).
+   * `withReason` adds Vonage's own message of a 4xx (e.g. why a recording cannot start) for the client.
+   */
+  private async call<T>(operation: string, request: () => Promise<T>, options?: {notFoundAs?: T; withReason?: boolean}): Promise<T> {
     try {
       return await request();
     } catch (error) {
       const status = httpStatusOf(error);
-      if (status === 404 && options) return options.notFoundAs;
-      throw VideoProviderError.fromStatus(this.name, status, operation, safeCause(error, status));
+      if (status === 404 && options && 'notFoundAs' in options) return options.notFoundAs as T;
+      const mapped = VideoProviderError.fromStatus(this.name, status, operation, safeCause(error, status));
+      const reason = options?.withReason && status !== undefined && status < 500 ? await vonageReason(error) : null;
+      if (!reason) throw mapped;
+      throw new VideoProviderError({provider: this.name, code: mapped.code, status, message: `${mapped.message}: ${reason}`, cause: mapped.cause});
     }
   }
 }
@@ -258,6 +307,17 @@ export class VonageVideoProvider implements VideoProvider {
 function httpStatusOf(error: unknown): number | undefined {
   const status = (error as {response?: {status?: unknown}} | undefined)?.response?.status;
   return typeof status === 'number' && status >= 300 ? status : undefined;
+}
+
+/** Vonage's `{code, message}` body of a refused call (the SDK leaves it unread), cut short; null when none. */
+async function vonageReason(error: unknown): Promise<string | null> {
+  try {
+    const response = (error as {response?: {text?: () => Promise<string>}}).response;
+    const body = response?.text ? (JSON.parse(await response.text()) as {message?: unknown}) : null;
+    return typeof body?.message === 'string' && body.message !== '' ? body.message.slice(0, 300) : null;
+  } catch {
+    return null;
+  }
 }
 
 /** VetchError carries the signed request (`Authorization: Bearer <jwt>`): keep only name, message and status. */

@@ -37,6 +37,8 @@ export class VonageWebhooks {
           participantId: event.connectionId,
           attendee: identityOf(event.connectionData),
           occurredAt: event.type === 'stream.created' ? event.connectedAt : event.occurredAt,
+          // Kept so moderation can mute this connection: Vonage mutes streams, and lists none by connection.
+          ...(event.type === 'stream.created' ? {mediaId: event.streamId} : {}),
         };
       case 'stream.destroyed':
         // Unpublishing is not leaving: the connection stays up.

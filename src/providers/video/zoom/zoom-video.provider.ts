@@ -5,15 +5,18 @@ import type {
   EndSessionHints,
   JoinCredentials,
   JoinCredentialsRequest,
+  ParticipantRef,
   ProviderArchive,
   ProviderCapabilities,
   ProviderParticipant,
   ProviderStorageTarget,
   SessionRef,
+  StartRecordingOptions,
   StorageTargetApplyResult,
   VideoProvider,
 } from '../types';
 import type {WebhookRequest, WebhookResult} from '../video-event';
+import {ZoomLiveControl} from './zoom-live-control';
 import {ZoomJoinTokenSigner, ZOOM_JOIN_TOKEN_MAX_SECONDS} from './zoom-join-token';
 import {ZoomRecordingsClient, ZOOM_DOWNLOAD_TOKEN_TTL_SECONDS} from './zoom-recordings.client';
 import {ZoomRestAuth} from './zoom-rest-auth';
@@ -30,6 +33,10 @@ export const ZOOM_CAPABILITIES: ProviderCapabilities = {
   endToEndEncryption: false,
   automaticRecording: true,
   manualRecording: true,
+  pauseRecording: true,
+  recordingLayout: false,
+  signals: false,
+  muting: true,
   storageKinds: ['s3'],
   // Zoom accepts a join token living 30 minutes to 48 hours; two hours unless the caller asks otherwise.
   joinTokenTtl: {minSeconds: 1800, maxSeconds: ZOOM_JOIN_TOKEN_MAX_SECONDS, defaultSeconds: 7200},
@@ -57,14 +64,18 @@ export class ZoomVideoProvider implements VideoProvider {
   private readonly recordings: ZoomRecordingsClient;
   private readonly storage: ZoomStorageTarget;
   private readonly webhooks: ZoomWebhooks;
+  private readonly live: ZoomLiveControl;
+  private readonly now: () => number;
 
   constructor(options: ZoomProviderOptions) {
     validateZoomOptions(options);
     const now = options.now ?? Date.now;
+    this.now = now;
     this.rest = new ZoomRestClient(options.apiHost, new ZoomRestAuth(options.apiKey, options.apiSecret, now), options.timeoutMs);
     this.tokens = new ZoomJoinTokenSigner(options.sdkKey, options.sdkSecret, now);
     this.recordings = new ZoomRecordingsClient(this.rest, now);
     this.storage = new ZoomStorageTarget(this.rest, options.s3Region);
+    this.live = new ZoomLiveControl(this.rest);
     this.webhooks = new ZoomWebhooks(
       new ZoomWebhookVerifier({secretTokens: options.webhookSecretTokens, toleranceSeconds: options.webhookToleranceSeconds, now}),
     );
@@ -118,7 +129,10 @@ export class ZoomVideoProvider implements VideoProvider {
       const body = expectOk('participant list', reply);
       if (!isRecord(body) || !Array.isArray(body.users)) throw malformedReply('participant list', 'the reply held no users');
       for (const user of body.users as unknown[]) {
-        if (isRecord(user) && typeof user.participant_uuid === 'string') participants.push({participantId: user.participant_uuid, state: 'connected'});
+        if (!isRecord(user) || typeof user.participant_uuid !== 'string') continue;
+        // The join key our token put in `user_key` says who it is.
+        const identity = typeof user.user_key === 'string' && user.user_key !== '' ? {joinKey: user.user_key} : null;
+        participants.push({participantId: user.participant_uuid, state: 'connected', identity});
       }
       pageToken = typeof body.next_page_token === 'string' && body.next_page_token !== '' ? body.next_page_token : undefined;
       if (!pageToken) break;
@@ -144,6 +158,45 @@ export class ZoomVideoProvider implements VideoProvider {
 
   applyStorageTarget(target: ProviderStorageTarget | null): Promise<StorageTargetApplyResult> {
     return this.storage.apply(target);
+  }
+
+  startRecording(session: SessionRef, options: StartRecordingOptions): Promise<ProviderArchive> {
+    return this.live.startRecording(session, options, new Date(this.now()));
+  }
+
+  /** Zoom answers nothing about the recording: its callbacks do. */
+  async stopRecording(session: SessionRef): Promise<null> {
+    await this.live.recording(session, 'recording.stop');
+    return null;
+  }
+
+  pauseRecording(session: SessionRef): Promise<void> {
+    return this.live.recording(session, 'recording.pause');
+  }
+
+  resumeRecording(session: SessionRef): Promise<void> {
+    return this.live.recording(session, 'recording.resume');
+  }
+
+  removeParticipant(session: SessionRef, participant: ParticipantRef): Promise<void> {
+    return this.live.removeParticipant(session, participant);
+  }
+
+  /** Zoom has no session-wide mute: every live participant but the excepted ones is blocked, one call each. */
+  async muteAll(session: SessionRef, except: readonly ParticipantRef[]): Promise<void> {
+    const kept = new Set(except.map(p => p.participantId));
+    const live = await this.listParticipants(session);
+    await this.live.blockAudio(
+      session,
+      live.map(p => p.participantId).filter(id => !kept.has(id)),
+    );
+  }
+
+  muteParticipants(session: SessionRef, participants: readonly ParticipantRef[]): Promise<void> {
+    return this.live.blockAudio(
+      session,
+      participants.map(p => p.participantId),
+    );
   }
 }
 
