@@ -3,7 +3,7 @@ import type {VideoProvider} from '../providers/video/types';
 import {VideoProviderError} from '../providers/video/video-provider.error';
 import {CounterChild, FastCounter, FastHistogram, HistogramChild, LATENCY_BUCKETS_SECONDS} from './fast-metrics';
 
-type Method<T> = {[K in keyof T]-?: T[K] extends (...args: never[]) => unknown ? K : never}[keyof T];
+type Method<T> = {[K in keyof T]-?: NonNullable<T[K]> extends (...args: never[]) => unknown ? K : never}[keyof T];
 
 /**
  * The contract's operations that are measured: every method but `parseWebhook` (its verdicts are the callback
@@ -19,6 +19,15 @@ const OPERATIONS: Record<ProviderOperation, true> = {
   getArchive: true,
   deleteArchive: true,
   applyStorageTarget: true,
+  startRecording: true,
+  stopRecording: true,
+  pauseRecording: true,
+  resumeRecording: true,
+  setRecordingLayout: true,
+  removeParticipant: true,
+  muteAll: true,
+  muteParticipants: true,
+  signal: true,
 };
 export const PROVIDER_OPERATIONS = Object.keys(OPERATIONS) as ProviderOperation[];
 
@@ -63,7 +72,8 @@ export class ProviderMetrics {
  */
 export function measuredProvider(provider: VideoProvider, metrics: ProviderMetrics): VideoProvider {
   const replaced = new Map<PropertyKey, unknown>();
-  for (const operation of PROVIDER_OPERATIONS) replaced.set(operation, measure(provider, operation, metrics));
+  // An optional operation the provider lacks stays absent: services test for it.
+  for (const operation of PROVIDER_OPERATIONS) if (typeof provider[operation] === 'function') replaced.set(operation, measure(provider, operation, metrics));
   return new Proxy(provider, {
     get(target, key) {
       const own = replaced.get(key);
