@@ -30,7 +30,7 @@ describe('Local mode: the README walkthrough on a fresh data directory (acceptan
     expect(service.output()).to.match(/local Vonage Video emulator in use/);
   });
 
-  it('runs the walkthrough end to end: meeting, join, attendees, recording, download, delete, end', () => {
+  it('runs the walkthrough end to end: meeting, join, attendees, a recording started and stopped by hand, download, delete, end', () => {
     const token = execFileSync(process.execPath, ['dist/src/cli/mint-token.js'], {cwd: REPO_ROOT, env}).toString().trim();
     const workDir = tempDataDir();
     const output = execFileSync('bash', ['-e', '-o', 'pipefail', '-c', readmeShellBlock('## Try it: a meeting')], {
@@ -43,12 +43,14 @@ describe('Local mode: the README walkthrough on a fresh data directory (acceptan
     const present = JSON.parse(lines[1]) as Array<{attendee: string; isPresent: boolean}>;
     expect(present).to.have.length(1);
     expect(present[0]).to.containEql({attendee: 'dev-user', isPresent: true});
-    const archives = JSON.parse(lines[2]) as {count: number; items: Array<{status: string}>};
+    // The recording started and stopped by hand over the API.
+    expect(lines[2]).to.equal('stopped');
+    const archives = JSON.parse(lines[3]) as {count: number; items: Array<{status: string; name: string}>};
     expect(archives.count).to.equal(1);
-    expect(archives.items[0].status).to.equal('available');
-    expect(lines[3]).to.match(/recording\.mp4/);
+    expect(archives.items[0]).to.containEql({status: 'available', name: 'demo'});
+    expect(lines[4]).to.match(/recording\.mp4/);
     expect(fs.readFileSync(path.join(workDir, 'recording.mp4')).subarray(4, 8).toString()).to.equal('ftyp');
-    expect(lines.slice(4)).to.eql(['204', '204']);
+    expect(lines.slice(5)).to.eql(['204', '204']);
     fs.rmSync(workDir, {recursive: true, force: true});
   });
 
