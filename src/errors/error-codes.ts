@@ -25,6 +25,9 @@ export const ERROR_CODE_STATUS: Readonly<Record<string, number>> = {
   EVENT_NOT_FOUND: 404,
   SUBSCRIPTION_NOT_FOUND: 404,
   DELIVERY_NOT_FOUND: 404,
+  LOBBY_REQUEST_NOT_FOUND: 404,
+  LOBBY_REQUEST_DECIDED: 409,
+  LOBBY_REQUEST_GONE: 410,
 };
 
 /** Codes whose own message must not reach the client (it may reveal why a credential failed). */

@@ -12,7 +12,10 @@ export type DomainEventType =
   | 'attendee.joined'
   | 'attendee.left'
   | `archive.${ArchiveStatus}`
-  | 'storage_target.updated';
+  | 'storage_target.updated'
+  | 'lobby.waiting'
+  | 'lobby.admitted'
+  | 'lobby.denied';
 
 export interface DomainEvent {
   type: DomainEventType;

@@ -59,6 +59,8 @@ export function givenServiceConfig(vonageUrl: string, change: (config: ServiceCo
     timeToStartMinutes: 10,
     storage: {encryptionKey: TEST_STORAGE_KEY, downloadUrlTtlSeconds: 900, awsRegion: 'us-east-1'},
     teardownSafetyNetSeconds: 1,
+    lobbyWaitSeconds: 600,
+    lifecycleMinuteSeconds: 60,
     emulatorPort: 0,
     callbackRetentionDays: 30,
     outbound: {restrictPrivateAddresses: false, allowedHosts: []},
