@@ -31,9 +31,7 @@ const endOf = async (code: string): Promise<EndRow> =>
 const pendingChecks = async () =>
   Number(
     (
-      await queryTestDatabase<{n: string}>(
-        `SELECT count(*) AS n FROM vcs_jobs.job WHERE name = 'meeting-limits' AND state IN ('created', 'retry', 'active')`,
-      )
+      await queryTestDatabase<{n: string}>(`SELECT count(*) AS n FROM vcs_jobs.job WHERE name = 'meeting-limits' AND state IN ('created', 'retry', 'active')`)
     )[0].n,
   );
 
@@ -62,7 +60,11 @@ describe('Lifecycle limits (acceptance)', () => {
       const res = await t.client.post('/session').set(admin()).send({maxDurationMinutes: bad}).expect(400);
       expect(res.body.error.message).to.match(/^maxDurationMinutes must be a whole number of minutes from 1 to 10080/);
     }
-    const tooLong = await t.client.patch(`/session/${meeting.code}`).set(admin()).send({endWhenEmptyMinutes: 24 * 60 + 1}).expect(400);
+    const tooLong = await t.client
+      .patch(`/session/${meeting.code}`)
+      .set(admin())
+      .send({endWhenEmptyMinutes: 24 * 60 + 1})
+      .expect(400);
     expect(tooLong.body.error.message).to.match(/^endWhenEmptyMinutes must be a whole number of minutes from 1 to 1440/);
     await t.client.patch(`/session/${meeting.code}`).set(admin()).send({maxDurationMinutes: null}).expect(204);
     const shown = (await t.client.get(`/session/${meeting.code}`).set(admin()).expect(200)).body;

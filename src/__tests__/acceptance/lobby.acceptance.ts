@@ -60,7 +60,9 @@ describe('Lobby (acceptance)', () => {
       expect(admitted.body).to.containEql({requestId, status: 'admitted', decidedBy: 'creator'});
       const join = (await poll(meeting.code, requestId).expect(200)).body;
       expect(join.provider).to.equal(provider);
-      expect(Object.keys(join).sort()).to.eql(provider === 'vonage' ? ['applicationId', 'provider', 'sessionId', 'token'] : ['provider', 'sessionName', 'token']);
+      expect(Object.keys(join).sort()).to.eql(
+        provider === 'vonage' ? ['applicationId', 'provider', 'sessionId', 'token'] : ['provider', 'sessionName', 'token'],
+      );
       const joined = provider === 'vonage' ? await joinVonage(join.token) : await joinZoom(join.token);
       expect(joined.status).to.equal(201);
 
@@ -115,7 +117,11 @@ describe('Lobby (acceptance)', () => {
 
   it('checks a waiting request as a token request (400 now, nothing queued), and a moderator role needs a moderator (403)', async () => {
     const meeting = await createMeeting({lobby: true});
-    const bad = await t.client.post(`/session/${meeting.code}/token`).set(alice()).send({expireTime: Date.now() - 60_000}).expect(400);
+    const bad = await t.client
+      .post(`/session/${meeting.code}/token`)
+      .set(alice())
+      .send({expireTime: Date.now() - 60_000})
+      .expect(400);
     expect(bad.body.error.message).to.match(/expireTime/);
     await t.client.post(`/session/${meeting.code}/token`).set(alice()).send({role: 'moderator'}).expect(403);
     expect(await queryTestDatabase('SELECT id FROM lobby_requests')).to.be.empty();
@@ -125,7 +131,11 @@ describe('Lobby (acceptance)', () => {
   it('keeps the role, expiry and data of the request for the token, and a lobby can be switched on by an edit', async () => {
     const meeting = await createMeeting();
     await t.client.post(`/session/${meeting.code}/token`).set(alice()).send({}).expect(200);
-    await t.client.patch(`/session/${meeting.code}`).set(bearer(givenBearerToken({id: 'creator'}))).send({lobby: true}).expect(204);
+    await t.client
+      .patch(`/session/${meeting.code}`)
+      .set(bearer(givenBearerToken({id: 'creator'})))
+      .send({lobby: true})
+      .expect(204);
     expect((await t.client.get(`/session/${meeting.code}`).set(creator()).expect(200)).body.lobby).to.be.true();
     const expireTime = new Date(Date.now() + 3600_000).toISOString();
     const requestId = await wait(meeting.code, {role: 'subscriber', expireTime, data: 'Alice'});
@@ -139,7 +149,10 @@ describe('Lobby (acceptance)', () => {
   it('answers a token request for an ended meeting as before (400), lobby or not', async () => {
     const meeting = await createMeeting({lobby: true});
     const requestId = await wait(meeting.code);
-    await t.client.patch(`/session/${meeting.code}/end`).set(bearer(givenBearerToken({id: 'creator'}))).expect(204);
+    await t.client
+      .patch(`/session/${meeting.code}/end`)
+      .set(bearer(givenBearerToken({id: 'creator'})))
+      .expect(204);
     const ended = await t.client.post(`/session/${meeting.code}/token`).set(alice()).send({}).expect(400);
     expect(ended.body.error.message).to.match(/ended/);
     await t.client.post(`/session/${meeting.code}/lobby/${requestId}/admit`).set(creator()).expect(400);

@@ -71,7 +71,13 @@ export class LobbyService {
       const request = await this.lobby.decide(tx, {meetingId: meeting.id, id: requestId, waitSeconds: this.waitSeconds}, {status, by: caller.id});
       if (request) {
         await this.audit.record(
-          {actor: caller.id, action: `lobby.${decision}`, entityType: 'lobby-request', entityId: request.id, after: {meetingLink, attendee: request.attendee, status}},
+          {
+            actor: caller.id,
+            action: `lobby.${decision}`,
+            entityType: 'lobby-request',
+            entityId: request.id,
+            after: {meetingLink, attendee: request.attendee, status},
+          },
           tx,
         );
       }
@@ -92,7 +98,8 @@ export class LobbyService {
     const request = UUID.test(requestId) ? await this.lobby.find(meeting.id, requestId, this.waitSeconds) : null;
     if (!request) throw new LobbyRequestNotFoundError(requestId);
     if (request.attendee !== caller.id) {
-      if (!canModerate(meeting, caller)) throw new PermissionDeniedError('Only the requester, the meeting creator or a holder of ModerateMeeting may see a lobby request');
+      if (!canModerate(meeting, caller))
+        throw new PermissionDeniedError('Only the requester, the meeting creator or a holder of ModerateMeeting may see a lobby request');
       return toView(request);
     }
     switch (request.status) {

@@ -21,7 +21,15 @@ describe('MeetingService (unit)', () => {
     audit = createStubInstance(AuditLogRepository);
     provider = givenStubProvider();
     meetings.stubs.insert.callsFake(async data => new Meeting({id: 1, ...(data as Partial<Meeting>)}));
-    service = new MeetingService(meetings, audit, givenProviders(provider), givenTransactions(), {now: () => NOW}, createLogger('silent'), {} as MeetingLimitsService);
+    service = new MeetingService(
+      meetings,
+      audit,
+      givenProviders(provider),
+      givenTransactions(),
+      {now: () => NOW},
+      createLogger('silent'),
+      {} as MeetingLimitsService,
+    );
   });
 
   it('creates a routed session, archiving always when asked, and stores the meeting', async () => {
