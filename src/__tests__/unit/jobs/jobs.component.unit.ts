@@ -8,6 +8,7 @@ import {JobBindings} from '../../../keys';
 import {ArchivePurgeService} from '../../../services/archives/archive-purge.service';
 import {ArchiveService} from '../../../services/archives/archive.service';
 import {MeetingEndService} from '../../../services/meetings/meeting-end.service';
+import {MeetingLimitsService} from '../../../services/meetings/meeting-limits.service';
 import {CallbackRetentionService} from '../../../services/presence/callback-retention.service';
 import {EventRetentionService} from '../../../services/events/event-retention.service';
 import {QueueCall, RecordingJobQueue} from '../../fixtures/recording-job-queue';
@@ -18,6 +19,7 @@ describe('JobsComponent (unit)', () => {
   let queue: RecordingJobQueue;
   let services: {
     teardown: sinon.SinonStub;
+    checkLimits: sinon.SinonStub;
     purge: sinon.SinonStub;
     reconcileRecentMeetings: sinon.SinonStub;
     pruneOldCallbacks: sinon.SinonStub;
@@ -30,6 +32,7 @@ describe('JobsComponent (unit)', () => {
     queue = new RecordingJobQueue();
     services = {
       teardown: sinon.stub().resolves(),
+      checkLimits: sinon.stub().resolves(),
       purge: sinon.stub().resolves(),
       reconcileRecentMeetings: sinon.stub().resolves(),
       pruneOldCallbacks: sinon.stub().resolves(3),
@@ -38,6 +41,7 @@ describe('JobsComponent (unit)', () => {
     };
     app.bind(JobBindings.QUEUE).to(queue);
     bindServiceStub(app, MeetingEndService, {teardown: services.teardown});
+    bindServiceStub(app, MeetingLimitsService, {check: services.checkLimits});
     bindServiceStub(app, ArchivePurgeService, {purge: services.purge});
     bindServiceStub(app, ArchiveService, {reconcileRecentMeetings: services.reconcileRecentMeetings});
     bindServiceStub(app, CallbackRetentionService, {pruneOldCallbacks: services.pruneOldCallbacks});
@@ -84,12 +88,14 @@ describe('JobsComponent (unit)', () => {
     await app.start();
     await queue.run(JobNames.MeetingTeardown, {meetingId: 7, sessionId: 's7'});
     await queue.run(JobNames.ArchivePurge, {archiveId: 'a1'});
+    await queue.run(JobNames.MeetingLimits, {meetingId: 7, limit: 'max_duration'});
     await queue.run(JobNames.ArchiveReconcile);
     await queue.run(JobNames.CallbackPrune);
     await queue.run(JobNames.EventPrune);
     await queue.run(JobNames.SubscriptionPurge);
     expect(services.teardown.args).to.eql([[{meetingId: 7, sessionId: 's7'}]]);
     expect(services.purge.args).to.eql([[{archiveId: 'a1'}]]);
+    expect(services.checkLimits.args).to.eql([[{meetingId: 7, limit: 'max_duration'}]]);
     expect(services.reconcileRecentMeetings.callCount).to.equal(1);
     expect(services.pruneOldCallbacks.callCount).to.equal(1);
     expect(services.pruneOldEvents.callCount).to.equal(1);
