@@ -88,6 +88,13 @@ export interface ServiceConfig {
    * (`PRESENCE_RECONCILE_SECONDS`); also how long after its end the one final check waits.
    */
   presenceReconcileSeconds: number;
+  /** Seconds a lobby request waits for a decision before it expires (LOBBY_WAIT_SECONDS). */
+  lobbyWaitSeconds: number;
+  /**
+   * Seconds in one minute of `maxDurationMinutes` and `endWhenEmptyMinutes` (LIFECYCLE_MINUTE_SECONDS, default 60):
+   * tests shorten it so a limit is reached in seconds. Not for production.
+   */
+  lifecycleMinuteSeconds: number;
   /** Port of the in-process Vonage emulator in local mode (0 = any free port). */
   emulatorPort: number;
   /**
@@ -182,6 +189,8 @@ export function loadServiceConfig(env: NodeJS.ProcessEnv): ServiceConfig {
     storage,
     teardownSafetyNetSeconds: read.integer('TEARDOWN_SAFETY_NET_SECONDS', {min: 1, max: 3600}) ?? 30,
     presenceReconcileSeconds: read.integer('PRESENCE_RECONCILE_SECONDS', {min: 1, max: 86400}) ?? 60,
+    lobbyWaitSeconds: read.integer('LOBBY_WAIT_SECONDS', {min: 1, max: 86_400}) ?? 600,
+    lifecycleMinuteSeconds: read.integer('LIFECYCLE_MINUTE_SECONDS', {min: 1, max: 60}) ?? 60,
     emulatorPort: read.port('EMULATOR_PORT') ?? 4010,
     zoomEmulatorPort: read.port('ZOOM_EMULATOR_PORT'),
     callbackRetentionDays: read.integer('WEBHOOK_RETENTION_DAYS', {min: 1, max: 3650}) ?? 30,

@@ -112,3 +112,20 @@ export class AttendeeNotConnectedError extends DomainError {
     super(`Attendee "${attendee}" is not connected to the meeting now`);
   }
 }
+
+export class LobbyRequestNotFoundError extends DomainError {
+  readonly code = 'LOBBY_REQUEST_NOT_FOUND';
+  constructor(requestId: string) {
+    super(`No lobby request with id "${requestId}" in this meeting`);
+  }
+}
+
+/** The lobby request was already decided (or expired): it cannot be admitted or denied again. */
+export class LobbyRequestDecidedError extends DomainError {
+  readonly code = 'LOBBY_REQUEST_DECIDED';
+}
+
+/** The lobby request is over for its requester: expired, or its token was already handed out. */
+export class LobbyRequestGoneError extends DomainError {
+  readonly code = 'LOBBY_REQUEST_GONE';
+}

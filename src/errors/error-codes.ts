@@ -28,6 +28,9 @@ export const ERROR_CODE_STATUS: Readonly<Record<string, number>> = {
   CAPABILITY_NOT_SUPPORTED: 400,
   ATTENDEE_NOT_FOUND: 404,
   ATTENDEE_NOT_CONNECTED: 409,
+  LOBBY_REQUEST_NOT_FOUND: 404,
+  LOBBY_REQUEST_DECIDED: 409,
+  LOBBY_REQUEST_GONE: 410,
 };
 
 /** Codes whose own message must not reach the client (it may reveal why a credential failed). */

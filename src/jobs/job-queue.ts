@@ -5,6 +5,8 @@ import type {RetryPolicy} from './job-handler';
 export const JobNames = {
   /** Finish ending a meeting at the provider: disconnect clients, stop archives. */
   MeetingTeardown: 'meeting-teardown',
+  /** Check a meeting against its lifecycle limits (maxDurationMinutes, endWhenEmptyMinutes) and end it when reached. */
+  MeetingLimits: 'meeting-limits',
   /** Finish deleting an archive: provider copy and uploaded object. */
   ArchivePurge: 'archive-purge',
   /** Pull recent meetings' archives from the provider, for callbacks that never arrived. */

@@ -51,6 +51,18 @@ export class Meeting extends Entity {
   @property({type: 'boolean', default: false, postgresql: {columnName: 'enable_archiving'}})
   enableArchiving!: boolean;
 
+  /** Join tokens of anyone but the creator or a moderator wait in the lobby for a decision. */
+  @property({type: 'boolean', default: false, postgresql: {columnName: 'lobby'}})
+  lobby!: boolean;
+
+  /** The meeting ends itself this many minutes after it went live (its first attendee joined). */
+  @property({type: 'number', postgresql: {columnName: 'max_duration_minutes', dataType: 'integer'}})
+  maxDurationMinutes?: number | null;
+
+  /** The meeting ends itself once nobody has been present for this many minutes after someone left. */
+  @property({type: 'number', postgresql: {columnName: 'end_when_empty_minutes', dataType: 'integer'}})
+  endWhenEmptyMinutes?: number | null;
+
   @property({type: 'string', postgresql: {columnName: 'ext_id'}})
   extId?: string | null;
 

@@ -46,6 +46,13 @@ export interface AttendeeQuery {
 /** How one presence change moved the attendee: absent → present, present → absent, or neither. */
 export type PresenceTransition = 'joined' | 'left' | 'none';
 
+/** What recording one connection callback did. */
+export interface RecordedConnection {
+  transition: PresenceTransition | 'duplicate';
+  /** Set when this departure left an open meeting that ends when empty with nobody: its `endWhenEmptyMinutes`. */
+  emptiedForMinutes: number | null;
+}
+
 /**
  * Presence is derived from per-connection facts (connected at / disconnected at),
  * so callbacks may arrive twice or in any order and the result is the same.
@@ -72,7 +79,7 @@ export class AttendeeRepository {
    * transition's events in one round trip and one transaction (SQL `record_connection_event`).
    * 'duplicate' when another delivery already claimed the callback.
    */
-  async recordConnectionEvent(claim: CallbackClaim, fact: ConnectionFact, actor: string): Promise<PresenceTransition | 'duplicate'> {
+  async recordConnectionEvent(claim: CallbackClaim, fact: ConnectionFact, actor: string): Promise<RecordedConnection> {
     const result = await this.dataSource.pool.query({
       name: 'vcs-record-connection-event',
       text: 'SELECT record_connection_event($1, $2, $3, $4::jsonb, $5, $6, $7, $8, $9, $10, $11::jsonb, $12) AS transition',
@@ -91,7 +98,10 @@ export class AttendeeRepository {
         actor,
       ],
     });
-    return (result.rows[0] as {transition: PresenceTransition | 'duplicate'}).transition;
+    const transition = (result.rows[0] as {transition: string}).transition;
+    // 'emptied:<minutes>' is a departure that left a meeting ending when empty with nobody (see its migration).
+    if (transition.startsWith('emptied:')) return {transition: 'left', emptiedForMinutes: Number(transition.slice('emptied:'.length))};
+    return {transition: transition as PresenceTransition | 'duplicate', emptiedForMinutes: null};
   }
 
   /**

@@ -5,7 +5,7 @@ import {runnerOf, Transaction} from './transaction';
 export interface AuditEntry {
   actor: string | null;
   action: string;
-  entityType: 'meeting' | 'archive' | 'storage-target' | 'webhook-subscription';
+  entityType: 'meeting' | 'archive' | 'storage-target' | 'webhook-subscription' | 'lobby-request';
   entityId: string;
   before?: unknown;
   after?: unknown;

@@ -12,6 +12,9 @@ export interface MeetingEdit {
   scheduleTime?: Date | null;
   extId?: string | null;
   extMetadata?: object | null;
+  lobby?: boolean;
+  maxDurationMinutes?: number | null;
+  endWhenEmptyMinutes?: number | null;
 }
 
 const EDIT_COLUMNS: Record<keyof MeetingEdit, string> = {
@@ -19,6 +22,9 @@ const EDIT_COLUMNS: Record<keyof MeetingEdit, string> = {
   scheduleTime: 'schedule_time',
   extId: 'ext_id',
   extMetadata: 'ext_metadata',
+  lobby: 'lobby',
+  maxDurationMinutes: 'max_duration_minutes',
+  endWhenEmptyMinutes: 'end_when_empty_minutes',
 };
 
 /** A meeting's provider and the provider's handle on its session. */
@@ -41,12 +47,23 @@ export interface MeetingTokenView extends MeetingSession {
   createdBy: string | null;
   /** The caller was removed from this meeting with a ban (attendee_bans). */
   callerBanned: boolean;
+  /** Token requests of anyone but the creator or a moderator wait in the lobby. */
+  lobby: boolean;
 }
 
 export type NewMeeting = Pick<
   Meeting,
   'meetingLink' | 'provider' | 'sessionId' | 'isScheduled' | 'enableArchiving' | 'endToEndEncryption' | 'createdBy' | 'modifiedBy'
-> & {providerSessionName: string | null; scheduleTime: Date | null; extId: string | null; extMetadata: object | null; tenantId: TenantScope};
+> & {
+  providerSessionName: string | null;
+  scheduleTime: Date | null;
+  extId: string | null;
+  extMetadata: object | null;
+  tenantId: TenantScope;
+  lobby: boolean;
+  maxDurationMinutes: number | null;
+  endWhenEmptyMinutes: number | null;
+};
 
 /** What `MeetingSession` is read from. */
 const SESSION_COLUMNS = 'id, meeting_link, provider, session_id, provider_session_name';
@@ -80,13 +97,14 @@ export class MeetingRepository extends DefaultCrudRepository<Meeting, number> {
    * its `meeting.created` event in one statement: atomic without a transaction, and one round trip
    * where BEGIN, three statements and COMMIT took five (creation at the top of the hour).
    */
-  async insert(meeting: NewMeeting, auditAfter: object): Promise<Meeting> {
-    const result = await this.dataSource.pool.query({
+  async insert(meeting: NewMeeting, auditAfter: object, tx?: Transaction): Promise<Meeting> {
+    const result = await runnerOf(tx, this.dataSource.pool).query({
       name: 'vcs-create-meeting',
       text: `WITH m AS (
                INSERT INTO video_session_details (meeting_link, provider, session_id, provider_session_name, is_scheduled, schedule_time,
-                      enable_archiving, e2ee, ext_id, ext_metadata, created_by, modified_by, tenant_id)
-               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING *),
+                      enable_archiving, e2ee, ext_id, ext_metadata, created_by, modified_by, tenant_id,
+                      lobby, max_duration_minutes, end_when_empty_minutes)
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $15, $16, $17) RETURNING *),
              audit AS (
                INSERT INTO audit_logs (actor, action, entity_type, entity_id, after)
                SELECT m.created_by, 'meeting.create', 'meeting', m.meeting_link,
@@ -111,6 +129,9 @@ export class MeetingRepository extends DefaultCrudRepository<Meeting, number> {
         meeting.modifiedBy,
         meeting.tenantId,
         JSON.stringify(auditAfter),
+        meeting.lobby,
+        meeting.maxDurationMinutes,
+        meeting.endWhenEmptyMinutes,
       ],
     });
     return toMeeting(result.rows[0] as Record<string, unknown>);
@@ -175,7 +196,7 @@ export class MeetingRepository extends DefaultCrudRepository<Meeting, number> {
       // Named: prepared once per pooled connection, so PostgreSQL skips parsing and planning.
       name: 'vcs-meeting-for-token',
       // The ban check rides along (one primary-key probe) rather than costing the hot path a round trip.
-      text: `SELECT ${SESSION_COLUMNS}, is_scheduled, schedule_time, start_time, end_time, created_by,
+      text: `SELECT ${SESSION_COLUMNS}, is_scheduled, schedule_time, start_time, end_time, created_by, lobby,
                     EXISTS (SELECT 1 FROM attendee_bans b WHERE b.session_detail_id = m.id AND b.attendee = $3) AS caller_banned
                FROM video_session_details m WHERE meeting_link = $1 AND tenant_id IS NOT DISTINCT FROM $2 AND NOT deleted`,
       values: [meetingLink, tenantId, callerId],
@@ -190,6 +211,7 @@ export class MeetingRepository extends DefaultCrudRepository<Meeting, number> {
       endTime: (row.end_time as Date | null) ?? null,
       createdBy: (row.created_by as string | null) ?? null,
       callerBanned: row.caller_banned === true,
+      lobby: row.lobby as boolean,
     };
   }
 

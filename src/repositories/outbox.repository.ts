@@ -16,7 +16,10 @@ export type DomainEventType =
   | 'meeting.muted'
   | 'meeting.signaled'
   | `archive.${ArchiveStatus}`
-  | 'storage_target.updated';
+  | 'storage_target.updated'
+  | 'lobby.waiting'
+  | 'lobby.admitted'
+  | 'lobby.denied';
 
 export interface DomainEvent {
   type: DomainEventType;

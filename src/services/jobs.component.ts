@@ -4,6 +4,7 @@ import {JobsObserver} from '../jobs/jobs.observer';
 import {JobBindings} from '../keys';
 import {ArchivePurgeHandler} from './archives/archive-purge.job';
 import {ArchiveReconcileHandler} from './archives/archive-reconcile.job';
+import {MeetingLimitsHandler} from './meetings/meeting-limits.job';
 import {MeetingTeardownHandler} from './meetings/meeting-teardown.job';
 import {CallbackPruneHandler} from './presence/callback-prune.job';
 import {PresenceReconcileHandler} from './presence/presence-reconcile.job';
@@ -13,6 +14,7 @@ import {SubscriptionPurgeHandler} from './events/subscription-purge.job';
 /** The one list of the service's jobs: a new job is a handler class and a line here. */
 export const JOB_HANDLERS: Constructor<JobHandler>[] = [
   MeetingTeardownHandler,
+  MeetingLimitsHandler,
   ArchivePurgeHandler,
   ArchiveReconcileHandler,
   CallbackPruneHandler,

@@ -60,6 +60,8 @@ export function givenServiceConfig(vonageUrl: string, change: (config: ServiceCo
     storage: {encryptionKey: TEST_STORAGE_KEY, downloadUrlTtlSeconds: 900, awsRegion: 'us-east-1'},
     teardownSafetyNetSeconds: 1,
     presenceReconcileSeconds: 60,
+    lobbyWaitSeconds: 600,
+    lifecycleMinuteSeconds: 60,
     emulatorPort: 0,
     callbackRetentionDays: 30,
     outbound: {restrictPrivateAddresses: false, allowedHosts: []},

@@ -6,6 +6,7 @@ const TABLES = [
   'webhook_subscriptions',
   'outbox_events',
   'audit_logs',
+  'lobby_requests',
   'storage_targets',
   'webhook_events',
   'archives',

@@ -1,6 +1,18 @@
 import {SchemaObject} from '@loopback/rest';
 import {JOIN_DATA_MAX_CHARS} from '../../providers/video/types';
 import {EXT_METADATA_MAX_DEPTH} from '../../services/meetings/meeting.service';
+import {END_WHEN_EMPTY_MINUTES_MAX, MAX_DURATION_MINUTES_MAX} from '../../services/meetings/meeting-limits-input';
+
+/** Lifecycle and lobby settings, the same at create and edit. The limits' type is left open: the service names every mistake (400). */
+const LIVE_CONTROL_PROPERTIES: Record<string, SchemaObject> = {
+  lobby: {type: 'boolean', description: "Join tokens of anyone but the creator or a ModerateMeeting holder wait for a moderator's decision"},
+  maxDurationMinutes: {
+    description: `Whole minutes, 1 to ${MAX_DURATION_MINUTES_MAX}, counted from when the meeting went live (first attendee joined); then it ends itself. null: no limit`,
+  },
+  endWhenEmptyMinutes: {
+    description: `Whole minutes, 1 to ${END_WHEN_EMPTY_MINUTES_MAX}: the meeting ends itself when nobody came back this long after the last attendee left. null: no limit`,
+  },
+};
 
 const TIME_INPUT: SchemaObject = {
   oneOf: [
@@ -24,6 +36,7 @@ export const CREATE_MEETING_SCHEMA: SchemaObject = {
       maxLength: 64,
       description: 'The video provider to run the meeting on (one this deployment configures, e.g. vonage or zoom); default VIDEO_PROVIDER',
     },
+    ...LIVE_CONTROL_PROPERTIES,
   },
 };
 
@@ -35,6 +48,7 @@ export const EDIT_MEETING_SCHEMA: SchemaObject = {
     scheduleTime: {type: 'string', format: 'date-time', nullable: true},
     extId: {type: 'string', maxLength: 255, nullable: true},
     extMetadata: {type: 'object', nullable: true, description: `Nests at most ${EXT_METADATA_MAX_DEPTH} levels deep`},
+    ...LIVE_CONTROL_PROPERTIES,
   },
 };
 
@@ -57,6 +71,9 @@ export const MEETING_SCHEMA: SchemaObject = {
     enableArchiving: {type: 'boolean'},
     extId: {type: 'string', nullable: true},
     extMetadata: {type: 'object', nullable: true},
+    lobby: {type: 'boolean'},
+    maxDurationMinutes: {type: 'integer', nullable: true},
+    endWhenEmptyMinutes: {type: 'integer', nullable: true},
     createdBy: {type: 'string'},
     modifiedBy: {type: 'string'},
     createdOn: {type: 'string', format: 'date-time'},

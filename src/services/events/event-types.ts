@@ -14,6 +14,9 @@ export const EVENT_TYPES: readonly string[] = [
   'meeting.signaled',
   ...ARCHIVE_STATUSES.map(status => `archive.${status}`),
   'storage_target.updated',
+  'lobby.waiting',
+  'lobby.admitted',
+  'lobby.denied',
 ];
 
 /** Sent by `POST /webhook-subscriptions/{id}/test` whatever the filter; not a meeting event, so not in the event log. */

@@ -15,6 +15,9 @@ import {Transaction, TransactionRunner} from '../../repositories/transaction';
 import type {Clock} from '../../utils/clock';
 import type {MeetingActor} from './meeting.service';
 
+/** The actor of what the service does on its own (lifecycle limits), in events and audit rows. */
+export const SERVICE_ACTOR = 'service';
+
 export interface TeardownJob {
   meetingId: number;
   sessionId: string;
@@ -63,6 +66,33 @@ export class MeetingEndService {
         error: describeError(error as Error),
       });
     }
+  }
+
+  /**
+   * The service ends a meeting on its own (a lifecycle limit was reached), through the same durable teardown as an
+   * API end: false when something else ended it first.
+   */
+  async endForLimit(meetingId: number, reason: string): Promise<boolean> {
+    const now = this.clock.now();
+    const ended = await this.transactions.run(async tx => {
+      const meeting = await this.meetings.endIfOpen(tx, {meetingId}, {at: now, actor: SERVICE_ACTOR, reason});
+      if (!meeting) return null;
+      const queued = await this.queueTeardown(tx, meeting);
+      const after = {endTime: now, reason};
+      await this.audit.record({actor: SERVICE_ACTOR, action: 'meeting.end', entityType: 'meeting', entityId: meeting.meetingLink, after}, tx);
+      return queued;
+    });
+    if (!ended) return false;
+    try {
+      await this.teardown(ended.job);
+      if (ended.jobId) await this.queue.cancel(JobNames.MeetingTeardown, ended.jobId);
+    } catch (error) {
+      this.logger.warn('meeting ended by its limit, provider teardown incomplete: the queued job will retry', {
+        meetingId,
+        error: describeError(error as Error),
+      });
+    }
+    return true;
   }
 
   /** Queues the provider teardown in the transaction that ends the meeting, behind the inline attempt. */

@@ -1,6 +1,7 @@
 import {BindingScope, inject, injectable} from '@loopback/core';
 import {repository} from '@loopback/repository';
 import {Permission} from '../../auth/permissions';
+import {LobbyRepository} from '../../repositories/lobby.repository';
 import type {CallerProfile} from '../../auth/bearer-token.verifier';
 import {ConfigBindings, UtilBindings, VideoBindings} from '../../keys';
 import type {ServiceConfig} from '../../config/service-config';
@@ -11,6 +12,7 @@ import type {ParticipantRole, ProviderCapabilities} from '../../providers/video/
 import type {VideoProviders} from '../../providers/video/video-providers';
 import type {Clock} from '../../utils/clock';
 import {unsafeTextReason} from '../../utils/safe-text';
+import {canModerate} from './moderation';
 import {parseTimeInput} from './time-input';
 
 export interface TokenRequest {
@@ -25,6 +27,12 @@ export interface TokenRequest {
  */
 export type JoinToken = {provider: string; token: string} & Record<string, string>;
 
+/** A meeting with a lobby holds the request: its requester polls `GET /session/{id}/lobby/{requestId}`. */
+export interface LobbyWaiting {
+  status: 'waiting';
+  requestId: string;
+}
+
 /** Issues join tokens: the hot path at the top of the hour, so one read and a local signature. */
 @injectable({scope: BindingScope.SINGLETON})
 export class MeetingTokenService {
@@ -33,6 +41,7 @@ export class MeetingTokenService {
   constructor(
     @repository(MeetingRepository) private readonly meetings: MeetingRepository,
     @repository(JoinKeyRepository) private readonly joinKeys: JoinKeyRepository,
+    @repository(LobbyRepository) private readonly lobby: LobbyRepository,
     @inject(VideoBindings.PROVIDERS) private readonly providers: VideoProviders,
     @inject(UtilBindings.CLOCK) private readonly clock: Clock,
     @inject(ConfigBindings.SERVICE_CONFIG) config: ServiceConfig,
@@ -40,7 +49,17 @@ export class MeetingTokenService {
     this.timeToStartMs = config.timeToStartMinutes * 60_000;
   }
 
-  async issue(meetingLink: string, request: TokenRequest, caller: CallerProfile): Promise<JoinToken> {
+  /** A token, or for a meeting with a lobby and a caller who cannot moderate it, a place in the lobby. */
+  issue(meetingLink: string, request: TokenRequest, caller: CallerProfile): Promise<JoinToken | LobbyWaiting> {
+    return this.join(meetingLink, request, caller, true);
+  }
+
+  /** The token of a request a moderator admitted from the lobby: every other rule is checked again. */
+  async issueAdmitted(meetingLink: string, request: TokenRequest, caller: CallerProfile): Promise<JoinToken> {
+    return (await this.join(meetingLink, request, caller, false)) as JoinToken;
+  }
+
+  private async join(meetingLink: string, request: TokenRequest, caller: CallerProfile, throughLobby: boolean): Promise<JoinToken | LobbyWaiting> {
     const now = this.clock.now();
     const meeting = await this.meetings.findForToken(meetingLink, caller.tenantId, caller.id);
     if (!meeting) throw new MeetingNotFoundError(meetingLink);
@@ -60,10 +79,15 @@ export class MeetingTokenService {
         `role "${role}" is not supported by the video provider "${provider.name}" (supported: ${provider.capabilities.roles.join(', ')})`,
       );
     }
-    if (role === 'moderator' && meeting.createdBy !== caller.id && !caller.permissions.includes(Permission.ModerateMeeting)) {
+    const moderates = canModerate(meeting, caller);
+    if (role === 'moderator' && !moderates) {
       throw new PermissionDeniedError(`Only the meeting's creator or a holder of ${Permission.ModerateMeeting} can join as moderator`);
     }
     checkJoinIdentity(caller.id, request.data, provider.name, provider.capabilities);
+    // Checked before the request waits, so a mistake answers 400 now rather than after a moderator admitted it.
+    if (throughLobby && meeting.lobby && !moderates) {
+      return {status: 'waiting', requestId: await this.lobby.add(meeting.id, caller.id, request)};
+    }
     // A keyed provider's credential carries a key the callbacks name; the key is stored before it is handed out.
     const joinKey = provider.capabilities.joinIdentity.keyed
       ? await this.joinKeys.issue(meeting.id, request.data === undefined ? {attendeeId: caller.id} : {attendeeId: caller.id, data: request.data})

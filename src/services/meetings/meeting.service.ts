@@ -1,4 +1,4 @@
-import {BindingScope, inject, injectable} from '@loopback/core';
+import {BindingScope, inject, injectable, service} from '@loopback/core';
 import {repository} from '@loopback/repository';
 import {setTimeout as sleep} from 'node:timers/promises';
 import {DependencyUnavailableError, MeetingNotFoundError, MeetingStateError, ValidationError} from '../../errors/domain-errors';
@@ -12,6 +12,8 @@ import {MeetingEdit, MeetingRepository, NewMeeting, TenantScope} from '../../rep
 import {isUniqueViolation, isUnstorableValue, TransactionRunner} from '../../repositories/transaction';
 import {jsonDepth} from '../../utils/safe-text';
 import type {Clock} from '../../utils/clock';
+import {MeetingLimitsService} from './meeting-limits.service';
+import {parseLimit} from './meeting-limits-input';
 import {newMeetingLinkId} from './meeting-link';
 import {parseTimeInput, requireFuture} from './time-input';
 
@@ -24,6 +26,12 @@ export interface CreateMeetingInput {
   extMetadata?: object;
   /** One of the configured providers; default VIDEO_PROVIDER. */
   provider?: string;
+  /** Token requests of anyone but the creator or a moderator wait in the lobby. */
+  lobby?: boolean;
+  /** Ends the meeting this many minutes after it went live. */
+  maxDurationMinutes?: number | null;
+  /** Ends the meeting when nobody came back this many minutes after the last attendee left. */
+  endWhenEmptyMinutes?: number | null;
 }
 
 /** Who acts: the bearer user, and the tenant whose meetings it sees. */
@@ -37,6 +45,11 @@ export interface EditMeetingInput {
   scheduleTime?: string | number | null;
   extId?: string | null;
   extMetadata?: object | null;
+  lobby?: boolean;
+  /** null removes the limit. */
+  maxDurationMinutes?: number | null;
+  /** null removes the limit. */
+  endWhenEmptyMinutes?: number | null;
 }
 
 /**
@@ -59,6 +72,7 @@ export class MeetingService {
     @inject(RepositoryBindings.TRANSACTIONS) private readonly transactions: TransactionRunner,
     @inject(UtilBindings.CLOCK) private readonly clock: Clock,
     @inject(LoggingBindings.LOGGER) private readonly logger: Logger,
+    @service(MeetingLimitsService) private readonly limits: MeetingLimitsService,
   ) {}
 
   async create(input: CreateMeetingInput, actor: MeetingActor): Promise<Meeting> {
@@ -70,6 +84,8 @@ export class MeetingService {
       );
     }
     checkExtMetadata(input.extMetadata);
+    const maxDurationMinutes = parseLimit('maxDurationMinutes', input.maxDurationMinutes) ?? null;
+    const endWhenEmptyMinutes = parseLimit('endWhenEmptyMinutes', input.endWhenEmptyMinutes) ?? null;
     const provider = this.chooseProvider(input.provider);
     if (input.endToEndEncryption && !provider.capabilities.endToEndEncryption) {
       throw new ValidationError(`endToEndEncryption is not supported by the video provider "${provider.name}"`);
@@ -97,6 +113,9 @@ export class MeetingService {
       createdBy: actor.id,
       modifiedBy: actor.id,
       tenantId: actor.tenantId,
+      lobby: input.lobby === true,
+      maxDurationMinutes,
+      endWhenEmptyMinutes,
     });
   }
 
@@ -138,9 +157,16 @@ export class MeetingService {
       checkExtMetadata(input.extMetadata);
       edit.extMetadata = input.extMetadata;
     }
+    if (input.lobby !== undefined) edit.lobby = input.lobby;
+    for (const field of ['maxDurationMinutes', 'endWhenEmptyMinutes'] as const) {
+      const limit = parseLimit(field, input[field]);
+      if (limit !== undefined) edit[field] = limit;
+    }
     if (Object.keys(edit).length === 0) return;
     const written = await this.transactions.run(async tx => {
       if (!(await this.meetings.updateIfOpen(tx, meeting.id!, edit, actor.id))) return false;
+      const setLimits = {maxDurationMinutes: typeof edit.maxDurationMinutes === 'number', endWhenEmptyMinutes: typeof edit.endWhenEmptyMinutes === 'number'};
+      await this.limits.edited(tx, meeting.id!, setLimits);
       await this.audit.record(
         {actor: actor.id, action: 'meeting.edit', entityType: 'meeting', entityId: meetingLink, before: meeting.toJSON(), after: edit},
         tx,
@@ -173,7 +199,13 @@ export class MeetingService {
     for (let attempt = 0; attempt <= RECORD_RETRY_DELAYS_MS.length;) {
       try {
         const created = {...data, meetingLink};
-        return await this.meetings.insert(created, auditViewOf(created));
+        if (created.maxDurationMinutes === null) return await this.meetings.insert(created, auditViewOf(created));
+        // The limit's first check is queued with the meeting, so neither exists without the other.
+        return await this.transactions.run(async tx => {
+          const meeting = await this.meetings.insert(created, auditViewOf(created), tx);
+          await this.limits.created(tx, meeting.id!, created.maxDurationMinutes);
+          return meeting;
+        });
       } catch (error) {
         lastError = error;
         if (isUniqueViolation(error, 'video_session_details_meeting_link_key') && ++linkAttempts < LINK_ATTEMPTS) {

@@ -8,6 +8,7 @@ import {JobBindings} from '../../../keys';
 import {ArchivePurgeService} from '../../../services/archives/archive-purge.service';
 import {ArchiveService} from '../../../services/archives/archive.service';
 import {MeetingEndService} from '../../../services/meetings/meeting-end.service';
+import {MeetingLimitsService} from '../../../services/meetings/meeting-limits.service';
 import {CallbackRetentionService} from '../../../services/presence/callback-retention.service';
 import {EventRetentionService} from '../../../services/events/event-retention.service';
 import {PresenceReconcileService} from '../../../services/presence/presence-reconcile.service';
@@ -19,6 +20,7 @@ describe('JobsComponent (unit)', () => {
   let queue: RecordingJobQueue;
   let services: {
     teardown: sinon.SinonStub;
+    checkLimits: sinon.SinonStub;
     purge: sinon.SinonStub;
     reconcileRecentMeetings: sinon.SinonStub;
     pruneOldCallbacks: sinon.SinonStub;
@@ -31,6 +33,7 @@ describe('JobsComponent (unit)', () => {
     queue = new RecordingJobQueue();
     services = {
       teardown: sinon.stub().resolves(),
+      checkLimits: sinon.stub().resolves(),
       purge: sinon.stub().resolves(),
       reconcileRecentMeetings: sinon.stub().resolves(),
       pruneOldCallbacks: sinon.stub().resolves(3),
@@ -39,6 +42,7 @@ describe('JobsComponent (unit)', () => {
     };
     app.bind(JobBindings.QUEUE).to(queue);
     bindServiceStub(app, MeetingEndService, {teardown: services.teardown});
+    bindServiceStub(app, MeetingLimitsService, {check: services.checkLimits});
     bindServiceStub(app, ArchivePurgeService, {purge: services.purge});
     bindServiceStub(app, ArchiveService, {reconcileRecentMeetings: services.reconcileRecentMeetings});
     bindServiceStub(app, CallbackRetentionService, {pruneOldCallbacks: services.pruneOldCallbacks});
@@ -87,12 +91,14 @@ describe('JobsComponent (unit)', () => {
     await app.start();
     await queue.run(JobNames.MeetingTeardown, {meetingId: 7, sessionId: 's7'});
     await queue.run(JobNames.ArchivePurge, {archiveId: 'a1'});
+    await queue.run(JobNames.MeetingLimits, {meetingId: 7, limit: 'max_duration'});
     await queue.run(JobNames.ArchiveReconcile);
     await queue.run(JobNames.CallbackPrune);
     await queue.run(JobNames.EventPrune);
     await queue.run(JobNames.SubscriptionPurge);
     expect(services.teardown.args).to.eql([[{meetingId: 7, sessionId: 's7'}]]);
     expect(services.purge.args).to.eql([[{archiveId: 'a1'}]]);
+    expect(services.checkLimits.args).to.eql([[{meetingId: 7, limit: 'max_duration'}]]);
     expect(services.reconcileRecentMeetings.callCount).to.equal(1);
     expect(services.pruneOldCallbacks.callCount).to.equal(1);
     expect(services.pruneOldEvents.callCount).to.equal(1);

@@ -4,6 +4,7 @@ import {createLogger} from '../../../../logging/logger';
 import {Meeting} from '../../../../models/meeting.model';
 import {AuditLogRepository} from '../../../../repositories/audit-log.repository';
 import {MeetingRepository} from '../../../../repositories/meeting.repository';
+import {MeetingLimitsService} from '../../../../services/meetings/meeting-limits.service';
 import {MeetingService} from '../../../../services/meetings/meeting.service';
 import {givenProviders, givenStubProvider, givenTransactions, StubProvider} from '../../../helpers/stub-provider';
 
@@ -20,7 +21,15 @@ describe('MeetingService (unit)', () => {
     audit = createStubInstance(AuditLogRepository);
     provider = givenStubProvider();
     meetings.stubs.insert.callsFake(async data => new Meeting({id: 1, ...(data as Partial<Meeting>)}));
-    service = new MeetingService(meetings, audit, givenProviders(provider), givenTransactions(), {now: () => NOW}, createLogger('silent'));
+    service = new MeetingService(
+      meetings,
+      audit,
+      givenProviders(provider),
+      givenTransactions(),
+      {now: () => NOW},
+      createLogger('silent'),
+      {} as MeetingLimitsService,
+    );
   });
 
   it('creates a routed session, archiving always when asked, and stores the meeting', async () => {
