@@ -38,12 +38,25 @@ describe('Local mode: the README subscribes a receiver and the meeting walkthrou
     await new Promise(resolve => setTimeout(resolve, 500));
 
     const token = execFileSync(process.execPath, ['dist/src/cli/mint-token.js'], {cwd: REPO_ROOT, env}).toString().trim();
+    const bobToken = execFileSync(process.execPath, ['dist/src/cli/mint-token.js', '--id', 'bob', '--permissions', 'GenerateMeetingToken'], {
+      cwd: REPO_ROOT,
+      env,
+    })
+      .toString()
+      .trim();
     const workDir = tempDataDir();
     // The rest of the "# Terminal 2" comment line is still comment.
     const script = [withPort(terminal2.slice(terminal2.indexOf('\n'))), readmeShellBlock('## Try it: a meeting')].join('\n');
     execFileSync('bash', ['-e', '-o', 'pipefail', '-c', script], {
       cwd: workDir,
-      env: {...env, TOKEN: token, API: `http://127.0.0.1:${port}`, AUTH: `Authorization: Bearer ${token}`, EMU: `http://127.0.0.1:${emulatorPort}`},
+      env: {
+        ...env,
+        TOKEN: token,
+        BOB_TOKEN: bobToken,
+        API: `http://127.0.0.1:${port}`,
+        AUTH: `Authorization: Bearer ${token}`,
+        EMU: `http://127.0.0.1:${emulatorPort}`,
+      },
       timeout: 60000,
     });
     const deadline = Date.now() + 15000;

@@ -30,12 +30,18 @@ describe('Local mode: the README walkthrough on a fresh data directory (acceptan
     expect(service.output()).to.match(/local Vonage Video emulator in use/);
   });
 
-  it('runs the walkthrough end to end: meeting, join, attendees, a recording started and stopped by hand, download, delete, end', () => {
+  it('runs the walkthrough end to end: meeting, join, attendees, a recording started and stopped by hand, download, delete, end, a lobby admission', () => {
     const token = execFileSync(process.execPath, ['dist/src/cli/mint-token.js'], {cwd: REPO_ROOT, env}).toString().trim();
+    const bobToken = execFileSync(process.execPath, ['dist/src/cli/mint-token.js', '--id', 'bob', '--permissions', 'GenerateMeetingToken'], {
+      cwd: REPO_ROOT,
+      env,
+    })
+      .toString()
+      .trim();
     const workDir = tempDataDir();
     const output = execFileSync('bash', ['-e', '-o', 'pipefail', '-c', readmeShellBlock('## Try it: a meeting')], {
       cwd: workDir,
-      env: {...env, TOKEN: token, API: `http://127.0.0.1:${port}`, EMU: `http://127.0.0.1:${emulatorPort}`},
+      env: {...env, TOKEN: token, BOB_TOKEN: bobToken, API: `http://127.0.0.1:${port}`, EMU: `http://127.0.0.1:${emulatorPort}`},
       timeout: 60000,
     }).toString();
     const lines = output.trim().split('\n');
@@ -50,7 +56,12 @@ describe('Local mode: the README walkthrough on a fresh data directory (acceptan
     expect(archives.items[0]).to.containEql({status: 'available', name: 'demo'});
     expect(lines[4]).to.match(/recording\.mp4/);
     expect(fs.readFileSync(path.join(workDir, 'recording.mp4')).subarray(4, 8).toString()).to.equal('ftyp');
-    expect(lines.slice(5)).to.eql(['204', '204']);
+    expect(lines.slice(5, 7)).to.eql(['204', '204']);
+    // The lobby: Bob waits, the creator sees and admits him, his token comes once, then 410.
+    const waiting = JSON.parse(lines[7]) as Array<{attendee: string; data: string}>;
+    expect(waiting).to.have.length(1);
+    expect(waiting[0]).to.containEql({attendee: 'bob', data: 'Bob'});
+    expect(lines.slice(8)).to.eql(['200', 'applicationId,provider,sessionId,token', '410']);
     fs.rmSync(workDir, {recursive: true, force: true});
   });
 
