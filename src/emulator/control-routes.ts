@@ -1,4 +1,4 @@
-import type {RestDeps, RestReply, RestRequest} from './rest-routes';
+import type {RestDeps, RestReply, RestRequest} from './rest-types';
 import {EmulatorHttpError, matchPath} from './http-utils';
 
 /**

@@ -1,6 +1,6 @@
 import type {EmulatedArchive} from './emulator-state';
 import {EmulatorHttpError, matchPath} from './http-utils';
-import type {RestDeps, RestReply, RestRequest} from './rest-routes';
+import type {RestDeps, RestReply, RestRequest} from './rest-types';
 
 /** Vonage's predefined layout types; `custom` takes a stylesheet (and only it does). */
 const LAYOUT_TYPES = ['bestFit', 'pip', 'verticalPresentation', 'horizontalPresentation', 'custom'];

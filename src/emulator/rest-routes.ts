@@ -1,33 +1,9 @@
-import type {ArchiveFlow} from './archive-flow';
-import type {CallbackSender} from './callback-sender';
-import type {EmulatorAuth} from './emulator-auth';
-import type {EmulatorState} from './emulator-state';
 import {EmulatorHttpError, matchPath} from './http-utils';
 import {checkArchiveStartOptions, handleLiveControl, parseArchiveLayout} from './live-control-routes';
-import type {ParticipantFlow} from './participant-flow';
+import type {RestDeps, RestReply, RestRequest} from './rest-types';
 import {parseOpenTokStorageBody} from './storage-target';
 
-export interface RestRequest {
-  method: string;
-  path: string;
-  query: URLSearchParams;
-  headers: Record<string, string | string[] | undefined>;
-  body: unknown;
-}
-
-export interface RestReply {
-  status: number;
-  body?: unknown;
-}
-
-export interface RestDeps {
-  applicationId: string;
-  state: EmulatorState;
-  auth: EmulatorAuth;
-  archives: ArchiveFlow;
-  participants: ParticipantFlow;
-  callbacks: CallbackSender;
-}
+export type {RestDeps, RestReply, RestRequest} from './rest-types';
 
 /** The part of the Vonage Video REST API the service uses. Null when no route matches. */
 export async function handleRest(

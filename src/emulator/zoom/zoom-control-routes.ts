@@ -1,5 +1,5 @@
 import {EmulatorHttpError, matchPath} from '../http-utils';
-import type {RestReply, RestRequest} from '../rest-routes';
+import type {RestReply, RestRequest} from '../rest-types';
 import type {ZoomEmulatorAuth} from './zoom-emulator-auth';
 import type {ZoomEmulatedSession, ZoomEmulatorState} from './zoom-emulator-state';
 import type {RecordingAction, ZoomSessionFlow} from './zoom-session-flow';

@@ -3,7 +3,7 @@ import type {AddressInfo} from 'node:net';
 import type {ArchiveStorageFactory} from '../../providers/storage/types';
 import {Background} from '../background';
 import {EmulatorHttpError, matchPath, parseBody, readBody, sendError, sendJson} from '../http-utils';
-import type {RestRequest} from '../rest-routes';
+import type {RestRequest} from '../rest-types';
 import {ZOOM_CODES, ZoomApiError} from './zoom-api-error';
 import {handleZoomControl, ZoomControlDeps} from './zoom-control-routes';
 import {ZoomEmulatorAuth} from './zoom-emulator-auth';

@@ -1,5 +1,5 @@
 import {matchPath} from '../http-utils';
-import type {RestReply, RestRequest} from '../rest-routes';
+import type {RestReply, RestRequest} from '../rest-types';
 import {ZOOM_CODES, ZoomApiError} from './zoom-api-error';
 import type {ZoomEmulatedInstance, ZoomEmulatedSession, ZoomEmulatorState} from './zoom-emulator-state';
 import type {RecordingAction, ZoomSessionFlow} from './zoom-session-flow';

@@ -1,5 +1,5 @@
 import {randomUUID} from 'node:crypto';
-import type {RestReply} from '../rest-routes';
+import type {RestReply} from '../rest-types';
 import {ZOOM_CODES, ZoomApiError} from './zoom-api-error';
 import type {ZoomEmulatorState} from './zoom-emulator-state';
 

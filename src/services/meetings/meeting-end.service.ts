@@ -13,7 +13,7 @@ import {AuditLogRepository} from '../../repositories/audit-log.repository';
 import {MeetingRepository, MeetingSession} from '../../repositories/meeting.repository';
 import {Transaction, TransactionRunner} from '../../repositories/transaction';
 import type {Clock} from '../../utils/clock';
-import type {MeetingActor} from './meeting.service';
+import type {MeetingActor} from './meeting-actor';
 
 /** The actor of what the service does on its own (lifecycle limits), in events and audit rows. */
 export const SERVICE_ACTOR = 'service';

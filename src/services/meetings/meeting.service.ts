@@ -14,7 +14,10 @@ import {jsonDepth} from '../../utils/safe-text';
 import type {Clock} from '../../utils/clock';
 import {MeetingLimitsService} from './meeting-limits.service';
 import {parseLimit} from './meeting-limits-input';
+import type {MeetingActor} from './meeting-actor';
 import {newMeetingLinkId} from './meeting-link';
+
+export type {MeetingActor} from './meeting-actor';
 import {parseTimeInput, requireFuture} from './time-input';
 
 export interface CreateMeetingInput {
@@ -32,12 +35,6 @@ export interface CreateMeetingInput {
   maxDurationMinutes?: number | null;
   /** Ends the meeting when nobody came back this many minutes after the last attendee left. */
   endWhenEmptyMinutes?: number | null;
-}
-
-/** Who acts: the bearer user, and the tenant whose meetings it sees. */
-export interface MeetingActor {
-  id: string;
-  tenantId: TenantScope;
 }
 
 export interface EditMeetingInput {
