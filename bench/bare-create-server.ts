@@ -1,7 +1,7 @@
 import {createPrivateKey, createSecretKey, randomBytes, randomUUID} from 'node:crypto';
 import http from 'node:http';
 import jwt from 'jsonwebtoken';
-import {Pool} from 'pg';
+import {barePool} from './bare-pool';
 
 /**
  * The ceiling for `create`: no framework, only the work a meeting cannot go without. Verifies the bearer JWT
@@ -15,14 +15,7 @@ const privateKey = createPrivateKey(process.env.PRIVATE_KEY!);
 const applicationId = process.env.APP_ID!;
 const sessionCreateUrl = new URL(`${process.env.VIDEO_HOST}/session/create`);
 const agent = new http.Agent({keepAlive: true});
-const pool = new Pool({
-  host: process.env.PG_HOST,
-  port: Number(process.env.PG_PORT),
-  user: process.env.PG_USER,
-  database: process.env.PG_DATABASE,
-  max: 10,
-  options: `-c search_path=${process.env.PG_SCHEMA}`,
-});
+const pool = barePool();
 const FORM = 'archiveMode=manual&p2p.preference=disabled';
 let failures = 0;
 

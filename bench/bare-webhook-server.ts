@@ -1,11 +1,10 @@
 import http from 'node:http';
-import {Pool} from 'pg';
-import {PgDataSource} from '../src/datasources/pg.datasource';
 import {mapVonageCallback} from '../src/providers/video/vonage/vonage-callback.mapper';
 import {decodeConnectionData} from '../src/providers/video/vonage/connection-data';
 import {VonageCallbackVerifier} from '../src/providers/video/vonage/vonage-callback.verifier';
 import {AttendeeRepository} from '../src/repositories/attendee.repository';
 import {OutboxRepository} from '../src/repositories/outbox.repository';
+import {bareDataSource} from './bare-pool';
 
 /**
  * The ceiling for `webhook`: no framework. Verifies the HS256 signature and
@@ -14,15 +13,7 @@ import {OutboxRepository} from '../src/repositories/outbox.repository';
  * the service finds it in its session cache after the first callback.
  * Env: PORT, SIGNATURE_SECRET, APP_ID, MEETING_ID, PG_* (connection), PG_SCHEMA.
  */
-const pool = new Pool({
-  host: process.env.PG_HOST,
-  port: Number(process.env.PG_PORT),
-  user: process.env.PG_USER,
-  database: process.env.PG_DATABASE,
-  max: 10,
-  options: `-c search_path=${process.env.PG_SCHEMA}`,
-});
-const dataSource = {pool} as unknown as PgDataSource;
+const dataSource = bareDataSource();
 const attendees = new AttendeeRepository(dataSource, new OutboxRepository(dataSource));
 const verifier = new VonageCallbackVerifier({
   secrets: [process.env.SIGNATURE_SECRET!],

@@ -1,10 +1,9 @@
 import {createSecretKey} from 'node:crypto';
 import http from 'node:http';
 import jwt from 'jsonwebtoken';
-import {Pool} from 'pg';
-import {PgDataSource} from '../src/datasources/pg.datasource';
 import {ZoomJoinTokenSigner} from '../src/providers/video/zoom/zoom-join-token';
 import {JoinKeyRepository} from '../src/repositories/join-key.repository';
+import {bareDataSource, barePool} from './bare-pool';
 
 /**
  * The ceiling for `zoomToken`: no framework. Verifies the bearer JWT (HS256, key parsed once), upserts the
@@ -15,15 +14,8 @@ import {JoinKeyRepository} from '../src/repositories/join-key.repository';
  */
 const bearerKey = createSecretKey(Buffer.from(process.env.JWT_SECRET!, 'utf8'));
 const signer = new ZoomJoinTokenSigner(process.env.SDK_KEY!, process.env.SDK_SECRET!);
-const pool = new Pool({
-  host: process.env.PG_HOST,
-  port: Number(process.env.PG_PORT),
-  user: process.env.PG_USER,
-  database: process.env.PG_DATABASE,
-  max: 10,
-  options: `-c search_path=${process.env.PG_SCHEMA}`,
-});
-const joinKeys = new JoinKeyRepository({pool} as unknown as PgDataSource);
+const pool = barePool();
+const joinKeys = new JoinKeyRepository(bareDataSource(pool));
 const meetingId = Number(process.env.MEETING_ID);
 const sessionName = process.env.SESSION_NAME!;
 /** The service's default lifetime of a Zoom join token (capabilities.joinTokenTtl.defaultSeconds). */

@@ -1,11 +1,10 @@
 import http from 'node:http';
-import {Pool} from 'pg';
-import {PgDataSource} from '../src/datasources/pg.datasource';
 import {mapZoomWebhook, parseZoomEnvelope} from '../src/providers/video/zoom/zoom-webhook.mapper';
 import {ZoomWebhookVerifier} from '../src/providers/video/zoom/zoom-webhook.verifier';
 import {AttendeeRepository} from '../src/repositories/attendee.repository';
 import {JoinKeyRepository} from '../src/repositories/join-key.repository';
 import {OutboxRepository} from '../src/repositories/outbox.repository';
+import {bareDataSource} from './bare-pool';
 
 /**
  * The ceiling for `zoomWebhook`: no framework. Verifies Zoom's signature with the service's `ZoomWebhookVerifier`,
@@ -15,15 +14,7 @@ import {OutboxRepository} from '../src/repositories/outbox.repository';
  * the service finds it in its session cache after the first callback.
  * Env: PORT, WEBHOOK_SECRET_TOKEN, MEETING_ID, PG_* (connection), PG_SCHEMA.
  */
-const pool = new Pool({
-  host: process.env.PG_HOST,
-  port: Number(process.env.PG_PORT),
-  user: process.env.PG_USER,
-  database: process.env.PG_DATABASE,
-  max: 10,
-  options: `-c search_path=${process.env.PG_SCHEMA}`,
-});
-const dataSource = {pool} as unknown as PgDataSource;
+const dataSource = bareDataSource();
 const attendees = new AttendeeRepository(dataSource, new OutboxRepository(dataSource));
 const joinKeys = new JoinKeyRepository(dataSource);
 const verifier = new ZoomWebhookVerifier({secretTokens: [process.env.WEBHOOK_SECRET_TOKEN!], toleranceSeconds: 300});

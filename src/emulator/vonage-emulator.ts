@@ -1,5 +1,4 @@
-import http, {IncomingMessage, ServerResponse} from 'node:http';
-import type {AddressInfo} from 'node:net';
+import type {IncomingMessage, ServerResponse} from 'node:http';
 import type {ArchiveStorageFactory} from '../providers/storage/types';
 import {ArchiveFlow} from './archive-flow';
 import {Background, EmulatorTiming, VONAGE_TIMING} from './background';
@@ -9,6 +8,7 @@ import {EmulatorAuth} from './emulator-auth';
 import {EmulatorState} from './emulator-state';
 import {EmulatorHttpError, matchPath, parseBody, readBody, sendError, sendJson} from './http-utils';
 import {ParticipantFlow} from './participant-flow';
+import {EmulatorServer, replyScripted, ScriptedFailures} from './emulator-server';
 import {handleRest, RestDeps, RestRequest} from './rest-routes';
 import {SessionFlow} from './session-flow';
 
@@ -38,15 +38,6 @@ export interface RecordedRequest {
   jwtClaims?: Record<string, unknown>;
 }
 
-interface ScriptedFailure {
-  method?: string;
-  path?: RegExp;
-  status: number;
-  body?: unknown;
-  delayMs?: number;
-  remaining: number;
-}
-
 /**
  * A local Vonage Video server: the REST calls the service makes, authenticated
  * as Vonage authenticates them, plus `/_emulator` controls to play a meeting.
@@ -59,9 +50,8 @@ export class VonageVideoEmulator {
   private readonly state: EmulatorState;
   private readonly callbacks: CallbackSender;
   private readonly deps: RestDeps;
-  private readonly failures: ScriptedFailure[] = [];
-  private server?: http.Server;
-  private baseUrl = '';
+  private readonly failures = new ScriptedFailures();
+  private readonly server = new EmulatorServer((req, res) => this.handle(req, res));
 
   constructor(private readonly options: VonageEmulatorOptions) {
     const log = options.log ?? (() => {});
@@ -74,7 +64,7 @@ export class VonageVideoEmulator {
       applicationId: options.applicationId,
       state: this.state,
       callbacks: this.callbacks,
-      baseUrl: () => this.baseUrl,
+      baseUrl: () => this.server.origin,
       storageFactory: options.storageFactory,
       background: this.background,
       timing: this.timing,
@@ -100,30 +90,18 @@ export class VonageVideoEmulator {
 
   /** Base URL, no trailing slash; valid after start(). */
   get url(): string {
-    return this.baseUrl;
+    return this.server.origin;
   }
 
   /** Listens (port 0 = any free port); resolves the base URL, no trailing slash. */
   async start(port = 0, host = '127.0.0.1'): Promise<string> {
-    const server = http.createServer((req, res) => void this.handle(req, res));
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(port, host, () => resolve());
-    });
-    this.server = server;
-    const address = server.address() as AddressInfo;
-    this.baseUrl = `http://${host}:${address.port}`;
-    return this.baseUrl;
+    return this.server.start(port, host);
   }
 
   /** Closes the server and its open connections; what was still to happen later will not. */
   async stop(): Promise<void> {
     this.background.cancelAll();
-    const server = this.server;
-    if (!server) return;
-    this.server = undefined;
-    server.closeAllConnections();
-    await new Promise<void>(resolve => server.close(() => resolve()));
+    await this.server.stop();
   }
 
   /** Where session and archive callbacks go from now on (null: nowhere). */
@@ -145,7 +123,7 @@ export class VonageVideoEmulator {
     this.state.reset();
     this.callbacks.dropNext = 0;
     this.requests.length = 0;
-    this.failures.length = 0;
+    this.failures.clear();
   }
 
   /**
@@ -153,7 +131,7 @@ export class VonageVideoEmulator {
    * instead, after `delayMs` (longer than the client's timeout = a timeout).
    */
   failNext(match: {method?: string; path?: RegExp}, reply: {status: number; body?: unknown; delayMs?: number}, times = 1): void {
-    this.failures.push({...match, ...reply, remaining: times});
+    this.failures.add(match, reply, times);
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -181,12 +159,8 @@ export class VonageVideoEmulator {
         body: request.body,
       };
       this.requests.push(recorded);
-      const failure = this.takeFailure(request);
-      if (failure) {
-        if (failure.delayMs) await new Promise(resolve => setTimeout(resolve, failure.delayMs));
-        if (!res.destroyed) sendJson(res, failure.status, failure.body ?? {code: failure.status, message: 'Scripted failure'});
-        return;
-      }
+      const failure = this.failures.take(request.method, request.path);
+      if (failure) return replyScripted(res, failure);
       const reply = await handleRest(request, this.deps, claims => (recorded.jwtClaims = claims));
       if (!reply) return sendError(res, 404, 'Resource not found');
       sendJson(res, reply.status, reply.body);
@@ -195,13 +169,6 @@ export class VonageVideoEmulator {
       this.options.log?.('emulator error', {error: (error as Error).message});
       sendError(res, 500, 'Internal emulator error');
     }
-  }
-
-  private takeFailure(request: RestRequest): ScriptedFailure | undefined {
-    const failure = this.failures.find(f => (!f.method || f.method === request.method) && (!f.path || f.path.test(request.path)));
-    if (!failure) return undefined;
-    if (--failure.remaining <= 0) this.failures.splice(this.failures.indexOf(failure), 1);
-    return failure;
   }
 
   /** Vonage's download URL stand-in: no auth, but it expires like the real one (10 minutes). */

@@ -1,7 +1,7 @@
-import http, {IncomingMessage, ServerResponse} from 'node:http';
-import type {AddressInfo} from 'node:net';
+import type {IncomingMessage, ServerResponse} from 'node:http';
 import type {ArchiveStorageFactory} from '../../providers/storage/types';
 import {Background} from '../background';
+import {EmulatorServer, replyScripted, ScriptedFailures} from '../emulator-server';
 import {EmulatorHttpError, matchPath, parseBody, readBody, sendError, sendJson} from '../http-utils';
 import type {RestRequest} from '../rest-types';
 import {ZOOM_CODES, ZoomApiError} from './zoom-api-error';
@@ -48,9 +48,8 @@ export class ZoomVideoEmulator {
   private readonly state = new ZoomEmulatorState();
   private readonly webhooks: ZoomWebhookSender;
   private readonly deps: ZoomControlDeps;
-  private readonly failures: Array<{method?: string; path?: RegExp; status: number; body?: unknown; delayMs?: number; remaining: number}> = [];
-  private server?: http.Server;
-  private origin = '';
+  private readonly failures = new ScriptedFailures();
+  private readonly server = new EmulatorServer((req, res) => this.handle(req, res));
 
   constructor(private readonly options: ZoomEmulatorOptions) {
     const log = options.log ?? (() => {});
@@ -63,7 +62,7 @@ export class ZoomVideoEmulator {
       background: this.background,
       timing: this.timing,
       storageFactory: options.storageFactory,
-      origin: () => this.origin,
+      origin: () => this.server.origin,
       log,
     });
     this.deps = {
@@ -76,28 +75,18 @@ export class ZoomVideoEmulator {
 
   /** The REST base including `/v2` (what `ZOOM_API_HOST` takes); valid after start(). */
   get url(): string {
-    return this.origin ? `${this.origin}/v2` : '';
+    return this.server.origin ? `${this.server.origin}/v2` : '';
   }
 
   /** Listens (port 0 = any free port); resolves the REST base URL including `/v2`. */
   async start(port = 0, host = '127.0.0.1'): Promise<string> {
-    const server = http.createServer((req, res) => void this.handle(req, res));
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(port, host, () => resolve());
-    });
-    this.server = server;
-    this.origin = `http://${host}:${(server.address() as AddressInfo).port}`;
+    await this.server.start(port, host);
     return this.url;
   }
 
   async stop(): Promise<void> {
     this.background.cancelAll();
-    const server = this.server;
-    if (!server) return;
-    this.server = undefined;
-    server.closeAllConnections();
-    await new Promise<void>(resolve => server.close(() => resolve()));
+    await this.server.stop();
   }
 
   /** Validates the endpoint first, as Zoom does (a signed `endpoint.url_validation`); webhooks go there once it answers right. */
@@ -116,13 +105,13 @@ export class ZoomVideoEmulator {
     this.background.cancelAll();
     this.state.reset();
     this.requests.length = 0;
-    this.failures.length = 0;
+    this.failures.clear();
     this.webhooks.dropNext = 0;
   }
 
   /** The next `times` matching REST requests get this reply instead, after `delayMs` (beyond the client's timeout = a timeout). */
   failNext(match: {method?: string; path?: RegExp}, reply: {status: number; body?: unknown; delayMs?: number}, times = 1): void {
-    this.failures.push({...match, ...reply, remaining: times});
+    this.failures.add(match, reply, times);
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -155,12 +144,8 @@ export class ZoomVideoEmulator {
         body: request.body,
       };
       this.requests.push(recorded);
-      const failure = this.takeFailure(request.method, path);
-      if (failure) {
-        if (failure.delayMs) await new Promise(resolve => setTimeout(resolve, failure.delayMs));
-        if (!res.destroyed) sendJson(res, failure.status, failure.body ?? {code: failure.status, message: 'Scripted failure'});
-        return;
-      }
+      const failure = this.failures.take(request.method, path);
+      if (failure) return replyScripted(res, failure);
       const authorization = req.headers.authorization;
       recorded.jwtClaims = this.deps.auth.verifyApiJwt(Array.isArray(authorization) ? authorization[0] : authorization);
       const reply = await handleZoomRest(request, path, this.deps);
@@ -173,13 +158,6 @@ export class ZoomVideoEmulator {
       this.options.log?.('zoom emulator error', {error: (error as Error).message});
       sendError(res, 500, 'Internal emulator error');
     }
-  }
-
-  private takeFailure(method: string, path: string) {
-    const failure = this.failures.find(f => (!f.method || f.method === method) && (!f.path || f.path.test(path)));
-    if (!failure) return undefined;
-    if (--failure.remaining <= 0) this.failures.splice(this.failures.indexOf(failure), 1);
-    return failure;
   }
 
   /** Zoom's download URL: `?access_token=` must be a live token issued for that recording. */
