@@ -3,7 +3,7 @@ import {ChildProcess, execFileSync, spawn} from 'node:child_process';
 import fs from 'node:fs';
 import {freePort} from '../../local/embedded-database';
 import {readmeShellBlock} from '../helpers/readme.helper';
-import {cleanEnv, REPO_ROOT, startServiceProcess, tempDataDir} from '../helpers/service-process.helper';
+import {BOB_TOKEN_ARGS, cleanEnv, mintDevToken, REPO_ROOT, startServiceProcess, tempDataDir} from '../helpers/service-process.helper';
 
 describe('Local mode: the README subscribes a receiver and the meeting walkthrough delivers to it (acceptance)', function () {
   this.timeout(120000);
@@ -37,13 +37,8 @@ describe('Local mode: the README subscribes a receiver and the meeting walkthrou
     receiver.stdout!.on('data', chunk => (received += String(chunk)));
     await new Promise(resolve => setTimeout(resolve, 500));
 
-    const token = execFileSync(process.execPath, ['dist/src/cli/mint-token.js'], {cwd: REPO_ROOT, env}).toString().trim();
-    const bobToken = execFileSync(process.execPath, ['dist/src/cli/mint-token.js', '--id', 'bob', '--permissions', 'GenerateMeetingToken'], {
-      cwd: REPO_ROOT,
-      env,
-    })
-      .toString()
-      .trim();
+    const token = mintDevToken(env);
+    const bobToken = mintDevToken(env, BOB_TOKEN_ARGS);
     const workDir = tempDataDir();
     // The rest of the "# Terminal 2" comment line is still comment.
     const script = [withPort(terminal2.slice(terminal2.indexOf('\n'))), readmeShellBlock('## Try it: a meeting')].join('\n');

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import {freePort} from '../../local/embedded-database';
 import {readmeShellBlock} from '../helpers/readme.helper';
-import {cleanEnv, REPO_ROOT, startServiceProcess, tempDataDir} from '../helpers/service-process.helper';
+import {cleanEnv, mintDevToken, startServiceProcess, tempDataDir} from '../helpers/service-process.helper';
 
 describe('Local mode on Zoom: the README walkthrough with VIDEO_PROVIDER=zoom (acceptance)', function () {
   this.timeout(120000);
@@ -39,7 +39,7 @@ describe('Local mode on Zoom: the README walkthrough with VIDEO_PROVIDER=zoom (a
   });
 
   it('plays a whole Zoom meeting offline: token, join, presence, leave, recording, download, end', () => {
-    const token = execFileSync(process.execPath, ['dist/src/cli/mint-token.js'], {cwd: REPO_ROOT, env}).toString().trim();
+    const token = mintDevToken(env);
     const workDir = tempDataDir();
     const output = execFileSync('bash', ['-e', '-o', 'pipefail', '-c', readmeShellBlock('## Try it on Zoom')], {
       cwd: workDir,

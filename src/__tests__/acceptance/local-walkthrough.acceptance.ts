@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import {freePort} from '../../local/embedded-database';
 import {readmeShellBlock} from '../helpers/readme.helper';
-import {cleanEnv, REPO_ROOT, startServiceProcess, tempDataDir} from '../helpers/service-process.helper';
+import {BOB_TOKEN_ARGS, cleanEnv, mintDevToken, startServiceProcess, tempDataDir} from '../helpers/service-process.helper';
 
 describe('Local mode: the README walkthrough on a fresh data directory (acceptance)', function () {
   this.timeout(120000);
@@ -31,13 +31,8 @@ describe('Local mode: the README walkthrough on a fresh data directory (acceptan
   });
 
   it('runs the walkthrough end to end: meeting, join, attendees, a recording started and stopped by hand, download, delete, end, a lobby admission', () => {
-    const token = execFileSync(process.execPath, ['dist/src/cli/mint-token.js'], {cwd: REPO_ROOT, env}).toString().trim();
-    const bobToken = execFileSync(process.execPath, ['dist/src/cli/mint-token.js', '--id', 'bob', '--permissions', 'GenerateMeetingToken'], {
-      cwd: REPO_ROOT,
-      env,
-    })
-      .toString()
-      .trim();
+    const token = mintDevToken(env);
+    const bobToken = mintDevToken(env, BOB_TOKEN_ARGS);
     const workDir = tempDataDir();
     const output = execFileSync('bash', ['-e', '-o', 'pipefail', '-c', readmeShellBlock('## Try it: a meeting')], {
       cwd: workDir,

@@ -1,4 +1,4 @@
-import {ChildProcess, spawn} from 'node:child_process';
+import {ChildProcess, execFileSync, spawn} from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -75,3 +75,13 @@ export function runServiceToExit(env: NodeJS.ProcessEnv, timeoutMs = 20000): Pro
     });
   });
 }
+
+/** A bearer token for the local service's development secret, as `npm run -s token -- <args>` prints it. */
+export function mintDevToken(env: NodeJS.ProcessEnv, args: string[] = []): string {
+  return execFileSync(process.execPath, ['dist/src/cli/mint-token.js', ...args], {cwd: REPO_ROOT, env})
+    .toString()
+    .trim();
+}
+
+/** Bob: a second caller who may only ask for join tokens (the walkthrough's lobby). */
+export const BOB_TOKEN_ARGS = ['--id', 'bob', '--permissions', 'GenerateMeetingToken'];
