@@ -10,9 +10,19 @@ import {startService} from './processes';
  */
 export const EVENT_MEETINGS = Number(process.env.BENCH_EVENT_MEETINGS ?? 40);
 export const EVENT_CALLBACKS_PER_MEETING = Number(process.env.BENCH_EVENT_CALLBACKS ?? 50);
+/** The subscription counts to run, in turn (BENCH_EVENT_SUBSCRIPTIONS=1 runs only the first). */
+export const EVENT_SUBSCRIPTIONS = (process.env.BENCH_EVENT_SUBSCRIPTIONS ?? '1,20').split(',').map(Number);
 
-/** The service outside production, so a loopback http receiver is allowed (production wants https). */
-export const EVENT_BENCH_ENV = {NODE_ENV: 'bench'};
+/**
+ * The service outside production, so a loopback http receiver is allowed (production wants https);
+ * WEBHOOK_DELIVERY_PER_SUBSCRIPTION and WEBHOOK_DELIVERY_CONCURRENCY pass through when set.
+ */
+export const EVENT_BENCH_ENV: Record<string, string> = {
+  NODE_ENV: 'bench',
+  ...Object.fromEntries(
+    ['WEBHOOK_DELIVERY_PER_SUBSCRIPTION', 'WEBHOOK_DELIVERY_CONCURRENCY'].flatMap(name => (process.env[name] ? [[name, process.env[name] as string]] : [])),
+  ),
+};
 
 async function main(): Promise<void> {
   await resetBenchDatabase();
@@ -30,7 +40,7 @@ export async function runEventDeliveryScenario(world: BenchWorld): Promise<Event
   const service = await startService(world.serviceEnv(port, EVENT_BENCH_ENV), port);
   const results: EventDeliveryResult[] = [];
   try {
-    for (const subscriptions of [1, 20]) {
+    for (const subscriptions of EVENT_SUBSCRIPTIONS) {
       results.push(
         await runEventDelivery({
           api: `http://127.0.0.1:${port}`,
@@ -39,6 +49,7 @@ export async function runEventDeliveryScenario(world: BenchWorld): Promise<Event
           subscriptions,
           meetings: EVENT_MEETINGS,
           callbacksPerMeeting: EVENT_CALLBACKS_PER_MEETING,
+          servicePid: service.child.pid,
         }),
       );
     }
@@ -50,10 +61,10 @@ export async function runEventDeliveryScenario(world: BenchWorld): Promise<Event
 
 export function printEventDelivery(results: EventDeliveryResult[]): void {
   process.stdout.write('\nEvent delivery (callback storm → local receiver)\n');
-  process.stdout.write('subscriptions  meetings  callbacks  delivered  events/s  p50 ms  p99 ms\n');
+  process.stdout.write('subscriptions  meetings  callbacks  delivered  events/s  p50 ms  p99 ms  storm ms  service CPU ms/event  db CPU ms/event\n');
   for (const r of results) {
     process.stdout.write(
-      `${String(r.subscriptions).padStart(13)}  ${String(r.meetings).padStart(8)}  ${String(r.callbacks).padStart(9)}  ${String(r.delivered).padStart(9)}  ${String(r.eventsPerSecond).padStart(8)}  ${String(r.latencyP50Ms).padStart(6)}  ${String(r.latencyP99Ms).padStart(6)}\n`,
+      `${String(r.subscriptions).padStart(13)}  ${String(r.meetings).padStart(8)}  ${String(r.callbacks).padStart(9)}  ${String(r.delivered).padStart(9)}  ${String(r.eventsPerSecond).padStart(8)}  ${String(r.latencyP50Ms).padStart(6)}  ${String(r.latencyP99Ms).padStart(6)}  ${String(r.stormMs).padStart(8)}  ${String(r.serviceCpuMsPerEvent).padStart(20)}  ${String(r.dbCpuMsPerEvent).padStart(15)}\n`,
     );
   }
 }

@@ -2,6 +2,7 @@ import http from 'node:http';
 import type {AddressInfo} from 'node:net';
 import {benchQuery} from './bench-db';
 import {loadCallbacks} from './load';
+import {cpuMs} from './processes';
 
 /** Events delivered to a local receiver from a callback storm: rate and commit-to-receiver latency. */
 export interface EventDeliveryResult {
@@ -12,6 +13,15 @@ export interface EventDeliveryResult {
   eventsPerSecond: number;
   latencyP50Ms: number;
   latencyP99Ms: number;
+  /** From the first callback to the last one answered: delivery cannot end before the events exist. */
+  stormMs: number;
+  /**
+   * CPU per event delivered, from the storm's start to the last delivery: the service process, and the bench
+   * database's PostgreSQL backends. Ingesting the callbacks is included (the same for every variant); on a shared
+   * host this moves far less than rates and latencies do.
+   */
+  serviceCpuMsPerEvent: number;
+  dbCpuMsPerEvent: number;
 }
 
 export interface EventDeliveryOptions {
@@ -23,6 +33,8 @@ export interface EventDeliveryOptions {
   meetings: number;
   callbacksPerMeeting: number;
   timeoutMs?: number;
+  /** The service's process id, for its CPU time. */
+  servicePid?: number;
 }
 
 /**
@@ -58,9 +70,14 @@ export async function runEventDelivery(options: EventDeliveryOptions): Promise<E
       });
       if (res.status !== 201) throw new Error(`subscribing failed: ${res.status} ${await res.text()}`);
     }
+    const dbPids = async () =>
+      (await benchQuery<{pid: number}>('SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()')).map(r => r.pid);
+    const servicePids = options.servicePid ? [options.servicePid] : [];
+    const cpuBefore = cpuMs([...servicePids, ...(await dbPids())]);
     const startedAt = Date.now();
     await Promise.all(meetings.map(m => loadCallbacks(options.api, m.sessionId, options.signer, {connections: 2, amount: options.callbacksPerMeeting})));
-    const deadline = Date.now() + (options.timeoutMs ?? 60_000);
+    const stormMs = Date.now() - startedAt;
+    const deadline = Date.now() + (options.timeoutMs ?? Number(process.env.BENCH_EVENT_TIMEOUT_MS ?? 60_000));
     let expected = 0;
     for (;;) {
       const [row] = await benchQuery<{total: number; open: number}>(
@@ -71,6 +88,8 @@ export async function runEventDelivery(options: EventDeliveryOptions): Promise<E
       if (Date.now() > deadline) throw new Error(`deliveries still open after the deadline: ${row.open} of ${row.total}`);
       await new Promise(resolve => setTimeout(resolve, 50));
     }
+    const cpuAfter = cpuMs([...servicePids, ...(await dbPids())]);
+    const spent = (pids: number[]) => pids.reduce((sum, pid) => sum + Math.max(0, (cpuAfter.get(pid) ?? 0) - (cpuBefore.get(pid) ?? 0)), 0);
     const lastArrival = Math.max(...[...arrivals.values()].flat());
     const recorded = await benchQuery<{event_id: string; recorded: number}>(
       'SELECT event_id, (extract(epoch FROM recorded_at) * 1000)::float8 AS recorded FROM outbox_events WHERE event_id = ANY($1::uuid[])',
@@ -87,6 +106,9 @@ export async function runEventDelivery(options: EventDeliveryOptions): Promise<E
       eventsPerSecond: Math.round(delivered / ((lastArrival - startedAt) / 1000)),
       latencyP50Ms: Math.round(percentile(latencies, 0.5)),
       latencyP99Ms: Math.round(percentile(latencies, 0.99)),
+      stormMs,
+      serviceCpuMsPerEvent: Math.round((spent(servicePids) / Math.max(delivered, 1)) * 100) / 100,
+      dbCpuMsPerEvent: Math.round((spent([...cpuAfter.keys()].filter(pid => !servicePids.includes(pid))) / Math.max(delivered, 1)) * 100) / 100,
     };
   } finally {
     receiver.closeAllConnections();

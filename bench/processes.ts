@@ -110,3 +110,18 @@ async function stopChild(child: ChildProcess): Promise<void> {
   await exited;
   clearTimeout(timer);
 }
+
+/** CPU time (user + system) of processes in milliseconds, from /proc; a process already gone counts 0. */
+export function cpuMs(pids: number[]): Map<number, number> {
+  const tick = 1000 / 100; // USER_HZ is 100 on Linux
+  const times = new Map<number, number>();
+  for (const pid of pids) {
+    try {
+      const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+      times.set(pid, (Number(fields[11]) + Number(fields[12])) * tick);
+    } catch {
+      times.set(pid, 0);
+    }
+  }
+  return times;
+}
