@@ -79,7 +79,7 @@ export class StorageTargetService {
     const limits = unable.map(
       provider => `"${provider.name}" uploads recordings only to ${provider.capabilities.storageKinds.join(' or ') || 'its own storage'}`,
     );
-    throw new ValidationError(`A ${kind} storage target cannot serve every meeting of this deployment: the video provider ${limits.join('; ')}`);
+    throw new ValidationError(`A storage target of type "${kind}" cannot serve every meeting of this deployment: the video provider ${limits.join('; ')}`);
   }
 
   async get(): Promise<StorageTargetView> {
