@@ -4,7 +4,7 @@ import {queryTestDatabase} from '../fixtures/postgres';
 import {eventually, WebhookReceiver} from '../fixtures/webhook-receiver';
 import {setupApplication, TestApp} from '../helpers/app.helper';
 import {givenEmptyDatabase} from '../helpers/database.helper';
-import {tenantCaller} from '../helpers/events.helper';
+import {givenSubscription, tenantCaller} from '../helpers/events.helper';
 
 interface LogEntry {
   eventId: string;
@@ -47,13 +47,7 @@ describe('Webhook subscriptions: restarts and the outbound guard (acceptance)', 
   it('finishes a retry schedule after the service restarts, with the same webhook-id', async () => {
     let t = await boot(c => (c.events.deliveryScheduleSeconds = [2, 0.1]));
     receiver.answer = (_d, tries) => (tries === 0 ? {status: 503} : {status: 204});
-    const sub = (
-      await t.client
-        .post('/webhook-subscriptions')
-        .set(acme())
-        .send({url: receiver.url, events: ['meeting.created']})
-        .expect(201)
-    ).body;
+    const sub = await givenSubscription(t, acme(), {url: receiver.url, events: ['meeting.created']});
     await t.client.post('/session').set(acme()).send({}).expect(200);
     await eventually(async () => (await log(t, sub.id))[0]?.statusCode === 503, 'the first attempt failed');
     await shutDown();
@@ -74,32 +68,20 @@ describe('Webhook subscriptions: restarts and the outbound guard (acceptance)', 
       const res = await t.client.post('/webhook-subscriptions').set(acme()).send({url, events: '*'}).expect(400);
       expect(res.body.error.message).to.match(/OUTBOUND_ALLOWED_HOSTS/);
     }
-    const sub = (await t.client.post('/webhook-subscriptions').set(acme()).send({url: 'https://93.184.215.14/x', events: '*'}).expect(201)).body;
+    const sub = await givenSubscription(t, acme(), {url: 'https://93.184.215.14/x', events: '*'});
     const res = await t.client.patch(`/webhook-subscriptions/${sub.id}`).set(acme()).send({url: 'http://127.0.0.1:1/x'}).expect(400);
     expect(res.body.error.message).to.match(/OUTBOUND_ALLOWED_HOSTS/);
     await shutDown();
 
     t = await boot(restricted([`127.0.0.1:${receiver.port}`]));
-    const allowed = (
-      await t.client
-        .post('/webhook-subscriptions')
-        .set(acme())
-        .send({url: receiver.url, events: ['meeting.created']})
-        .expect(201)
-    ).body;
+    const allowed = await givenSubscription(t, acme(), {url: receiver.url, events: ['meeting.created']});
     await t.client.post('/session').set(acme()).send({}).expect(200);
     await eventually(async () => (await log(t, allowed.id))[0]?.outcome === 'succeeded', 'delivered to the listed host');
   });
 
   it('records a delivery to an address refused at delivery time as a failed attempt with the reason', async () => {
     let t = await boot();
-    const sub = (
-      await t.client
-        .post('/webhook-subscriptions')
-        .set(acme())
-        .send({url: receiver.url, events: ['meeting.created']})
-        .expect(201)
-    ).body;
+    const sub = await givenSubscription(t, acme(), {url: receiver.url, events: ['meeting.created']});
     await t.client.patch(`/webhook-subscriptions/${sub.id}`).set(acme()).send({status: 'PAUSED'}).expect(200);
     await shutDown();
 
@@ -119,13 +101,7 @@ describe('Webhook subscriptions: restarts and the outbound guard (acceptance)', 
   it('pauses a subscription that failed everything for five days, with statistics.failed', async () => {
     const t = await boot();
     receiver.answer = () => ({status: 500});
-    const sub = (
-      await t.client
-        .post('/webhook-subscriptions')
-        .set(acme())
-        .send({url: receiver.url, events: ['meeting.created']})
-        .expect(201)
-    ).body;
+    const sub = await givenSubscription(t, acme(), {url: receiver.url, events: ['meeting.created']});
     await queryTestDatabase("UPDATE webhook_subscriptions SET failing_since = now() - interval '5 days 1 minute' WHERE id = $1", [sub.id]);
     await t.client.post('/session').set(acme()).send({}).expect(200);
     const paused = await eventually(async () => {

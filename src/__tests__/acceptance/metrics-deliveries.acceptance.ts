@@ -2,7 +2,7 @@ import {expect} from '@loopback/testlab';
 import {eventually, WebhookReceiver} from '../fixtures/webhook-receiver';
 import {setupApplication, TestApp} from '../helpers/app.helper';
 import {givenEmptyDatabase} from '../helpers/database.helper';
-import {tenantCaller} from '../helpers/events.helper';
+import {givenSubscription, tenantCaller} from '../helpers/events.helper';
 import {parsePrometheusText, PromExposition, sumOf} from '../helpers/prometheus-text';
 
 async function scrape(url: string): Promise<PromExposition> {
@@ -32,13 +32,7 @@ describe('Metrics of webhook subscription deliveries (acceptance)', function () 
   });
 
   it('counts each attempt by outcome, and shows the backlog drained and the paused subscriptions', async () => {
-    const sub = (
-      await t.client
-        .post('/webhook-subscriptions')
-        .set(acme())
-        .send({url: receiver.url, events: ['meeting.created']})
-        .expect(201)
-    ).body;
+    const sub = await givenSubscription(t, acme(), {url: receiver.url, events: ['meeting.created']});
     const before = await scrape(t.url);
     // The first try fails, the retry (0.2 s later) succeeds; a second failure would wait 30 s.
     receiver.answer = (_delivery, earlierTries) => ({status: earlierTries === 0 ? 503 : 204});

@@ -18,3 +18,17 @@ export function postVonageCallback(t: TestApp, payload: object) {
   const token = signVonageCallback(body, TEST_SIGNATURE_SECRET, {applicationId: TEST_APPLICATION_ID});
   return t.client.post('/webhooks/vonage').set('Content-Type', 'application/json').set('Authorization', token).send(body).expect(204);
 }
+
+/** A subscription of the caller's tenant to `url` (201), with its one-time `signingKey`. */
+export async function givenSubscription(
+  t: TestApp,
+  caller: {Authorization: string},
+  body: Record<string, unknown> & {url: string},
+): Promise<{id: string; signingKey: string}> {
+  const res = await t.client
+    .post('/webhook-subscriptions')
+    .set(caller)
+    .send({events: '*', ...body})
+    .expect(201);
+  return res.body as {id: string; signingKey: string};
+}
