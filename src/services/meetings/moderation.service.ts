@@ -19,6 +19,7 @@ import {LiveConnectionRepository, OpenConnection} from '../../repositories/live-
 import {LiveMeeting, LiveMeetingRepository} from '../../repositories/live-meeting.repository';
 import {DomainEventType, OutboxRepository} from '../../repositories/outbox.repository';
 import {Transaction, TransactionRunner} from '../../repositories/transaction';
+import {canModerate} from './moderation';
 import {parseSignal} from './moderation-input';
 
 export interface RemovalResult {
@@ -96,7 +97,7 @@ export class ModerationService {
   private async moderated(meetingLink: string, caller: CallerProfile): Promise<{meeting: LiveMeeting; provider: VideoProvider}> {
     const meeting = await this.liveMeetings.findForControl(meetingLink, caller.tenantId);
     if (!meeting) throw new MeetingNotFoundError(meetingLink);
-    if (meeting.createdBy !== caller.id && !caller.permissions.includes(Permission.ModerateMeeting)) {
+    if (!canModerate(meeting, caller)) {
       throw new PermissionDeniedError(`Only the meeting's creator or a holder of ${Permission.ModerateMeeting} can moderate it`);
     }
     if (meeting.endTime) throw new MeetingStateError('The meeting has ended: there is nobody left to moderate');
