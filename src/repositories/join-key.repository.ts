@@ -1,5 +1,6 @@
 import {inject} from '@loopback/core';
 import {PgDataSource} from '../datasources/pg.datasource';
+import type {AttendeeIdentity} from '../providers/video/video-event';
 
 /** What a join key stands for. */
 export interface JoinIdentity {
@@ -40,6 +41,11 @@ export class JoinKeyRepository {
       if (row) return row.join_key;
     }
     throw new Error('join key neither found nor inserted');
+  }
+
+  /** Who a callback or a provider's list names: the identity itself, or what its join key stands for (keyed providers). */
+  async identityOf(meetingId: number, identity: AttendeeIdentity): Promise<JoinIdentity | null> {
+    return 'attendeeId' in identity ? identity : this.resolve(meetingId, identity.joinKey);
   }
 
   /** Null for a key this meeting never issued (or not a key at all: callbacks are outside input). */

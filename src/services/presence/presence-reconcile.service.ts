@@ -80,7 +80,7 @@ export class PresenceReconcileService {
       );
     }
     for (const present of repair.joined) {
-      const identity = 'attendeeId' in present.identity ? present.identity : await this.joinKeys.resolve(meeting.id, present.identity.joinKey);
+      const identity = await this.joinKeys.identityOf(meeting.id, present.identity);
       if (!identity) continue; // A participant this service never admitted (a key it did not issue): not an attendee of ours.
       await this.connections.applyInferred(
         {meetingId: meeting.id, attendee: identity.attendeeId, connectionId: present.participantId, connected: true, at, reason: null},

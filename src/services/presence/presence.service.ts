@@ -5,7 +5,7 @@ import {AttendeeRepository, ConnectionFact} from '../../repositories/attendee.re
 import {AuditLogRepository} from '../../repositories/audit-log.repository';
 import {MeetingRepository, MeetingSession} from '../../repositories/meeting.repository';
 import type {Transaction} from '../../repositories/transaction';
-import {JoinIdentity, JoinKeyRepository} from '../../repositories/join-key.repository';
+import {JoinKeyRepository} from '../../repositories/join-key.repository';
 import {LiveConnectionRepository} from '../../repositories/live-connection.repository';
 import {CallbackClaim, WebhookEventRepository} from '../../repositories/webhook-event.repository';
 import {MeetingLimitsService} from '../meetings/meeting-limits.service';
@@ -71,7 +71,7 @@ export class PresenceService {
 
   private async factOf(meetingId: number, event: ParticipantEvent): Promise<ConnectionFact | null> {
     // Without the identity on the event, the participant's earlier join names the attendee.
-    const identity = await this.identityOf(meetingId, event);
+    const identity = event.attendee ? await this.joinKeys.identityOf(meetingId, event.attendee) : null;
     const attendee = identity?.attendeeId ?? (await this.attendees.attendeeOfConnection(meetingId, event.participantId));
     if (!attendee) return null;
     if (event.type === 'participant.left') {
@@ -79,12 +79,5 @@ export class PresenceService {
     }
     const extMetadata = identity?.data === undefined ? undefined : {data: identity.data};
     return {meetingId, attendee, connectionId: event.participantId, connected: true, at: event.occurredAt, reason: null, extMetadata};
-  }
-
-  /** The identity on the event, or the one its join key stands for (keyed providers). */
-  private async identityOf(meetingId: number, event: ParticipantEvent): Promise<JoinIdentity | null> {
-    if (!event.attendee) return null;
-    if ('attendeeId' in event.attendee) return event.attendee;
-    return this.joinKeys.resolve(meetingId, event.attendee.joinKey);
   }
 }
