@@ -10,7 +10,7 @@ import type {VideoProviders} from '../../providers/video/video-providers';
 import {ArchiveRepository} from '../../repositories/archive.repository';
 import {AttendeeRepository} from '../../repositories/attendee.repository';
 import {AuditLogRepository} from '../../repositories/audit-log.repository';
-import {MeetingRepository, MeetingSession} from '../../repositories/meeting.repository';
+import {MeetingRepository, MeetingSession, TenantScope} from '../../repositories/meeting.repository';
 import {Transaction, TransactionRunner} from '../../repositories/transaction';
 import type {Clock} from '../../utils/clock';
 import type {MeetingActor} from './meeting-actor';
@@ -44,27 +44,11 @@ export class MeetingEndService {
   ) {}
 
   async end(meetingLink: string, actor: MeetingActor): Promise<void> {
-    const now = this.clock.now();
-    const ended = await this.transactions.run(async tx => {
-      const meeting = await this.meetings.endIfOpen(tx, {meetingLink, tenantId: actor.tenantId}, {at: now, actor: actor.id, reason: 'ended'});
-      if (!meeting) return null;
-      const queued = await this.queueTeardown(tx, meeting);
-      await this.audit.record({actor: actor.id, action: 'meeting.end', entityType: 'meeting', entityId: meetingLink, after: {endTime: now}}, tx);
-      return queued;
-    });
+    const ended = await this.endAndTearDown({meetingLink, tenantId: actor.tenantId}, {actor: actor.id, reason: 'ended'}, now => ({endTime: now}));
     if (!ended) {
       const meeting = await this.meetings.findByLink(meetingLink, actor.tenantId);
       if (!meeting) throw new MeetingNotFoundError(meetingLink);
       throw new MeetingStateError('The meeting has already ended and cannot be stopped again');
-    }
-    try {
-      await this.teardown(ended.job);
-      if (ended.jobId) await this.queue.cancel(JobNames.MeetingTeardown, ended.jobId);
-    } catch (error) {
-      this.logger.warn('meeting ended, provider teardown incomplete: the queued job will retry', {
-        meetingLink,
-        error: describeError(error as Error),
-      });
     }
   }
 
@@ -73,26 +57,38 @@ export class MeetingEndService {
    * API end: false when something else ended it first.
    */
   async endForLimit(meetingId: number, reason: string): Promise<boolean> {
+    return (await this.endAndTearDown({meetingId}, {actor: SERVICE_ACTOR, reason}, now => ({endTime: now, reason}))) !== null;
+  }
+
+  /**
+   * The end, its teardown job and its audit row commit together; then the teardown is tried at once, and the job
+   * (the safety net) is cancelled when it succeeds. Null when the meeting was not open.
+   */
+  private async endAndTearDown(
+    which: {meetingLink: string; tenantId: TenantScope} | {meetingId: number},
+    end: {actor: string; reason: string},
+    auditAfter: (now: Date) => object,
+  ): Promise<MeetingSession | null> {
     const now = this.clock.now();
     const ended = await this.transactions.run(async tx => {
-      const meeting = await this.meetings.endIfOpen(tx, {meetingId}, {at: now, actor: SERVICE_ACTOR, reason});
+      const meeting = await this.meetings.endIfOpen(tx, which, {at: now, ...end});
       if (!meeting) return null;
       const queued = await this.queueTeardown(tx, meeting);
-      const after = {endTime: now, reason};
-      await this.audit.record({actor: SERVICE_ACTOR, action: 'meeting.end', entityType: 'meeting', entityId: meeting.meetingLink, after}, tx);
-      return queued;
+      await this.audit.record({actor: end.actor, action: 'meeting.end', entityType: 'meeting', entityId: meeting.meetingLink, after: auditAfter(now)}, tx);
+      return {meeting, ...queued};
     });
-    if (!ended) return false;
+    if (!ended) return null;
     try {
       await this.teardown(ended.job);
       if (ended.jobId) await this.queue.cancel(JobNames.MeetingTeardown, ended.jobId);
     } catch (error) {
-      this.logger.warn('meeting ended by its limit, provider teardown incomplete: the queued job will retry', {
-        meetingId,
+      this.logger.warn('meeting ended, provider teardown incomplete: the queued job will retry', {
+        meetingLink: ended.meeting.meetingLink,
+        reason: end.reason,
         error: describeError(error as Error),
       });
     }
-    return true;
+    return ended.meeting;
   }
 
   /** Queues the provider teardown in the transaction that ends the meeting, behind the inline attempt. */
