@@ -1,7 +1,8 @@
-import {createPrivateKey, createSecretKey, randomBytes, randomUUID} from 'node:crypto';
+import {createPrivateKey, randomBytes, randomUUID} from 'node:crypto';
 import http from 'node:http';
 import jwt from 'jsonwebtoken';
 import {barePool} from './bare-pool';
+import {serveBearerJson} from './bare-server';
 
 /**
  * The ceiling for `create`: no framework, only the work a meeting cannot go without. Verifies the bearer JWT
@@ -10,37 +11,14 @@ import {barePool} from './bare-pool';
  * stores the meeting with one INSERT.
  * Env: PORT, JWT_SECRET, APP_ID, PRIVATE_KEY (PEM), VIDEO_HOST, PG_* (connection), PG_SCHEMA.
  */
-const bearerKey = createSecretKey(Buffer.from(process.env.JWT_SECRET!, 'utf8'));
 const privateKey = createPrivateKey(process.env.PRIVATE_KEY!);
 const applicationId = process.env.APP_ID!;
 const sessionCreateUrl = new URL(`${process.env.VIDEO_HOST}/session/create`);
 const agent = new http.Agent({keepAlive: true});
 const pool = barePool();
 const FORM = 'archiveMode=manual&p2p.preference=disabled';
-let failures = 0;
 
-http
-  .createServer((request, response) => {
-    request.resume();
-    request.on('end', () => {
-      let caller: {id: string};
-      try {
-        caller = jwt.verify((request.headers.authorization ?? '').slice(7), bearerKey, {algorithms: ['HS256']}) as {id: string};
-      } catch {
-        response.writeHead(401).end();
-        return;
-      }
-      create(caller.id).then(
-        body => response.writeHead(200, {'Content-Type': 'application/json'}).end(body),
-        error => {
-          // The first few, for the bench's output: messages of pg or node:http, no token in them.
-          if (failures++ < 3) process.stderr.write(`bare create failed: ${(error as Error).message}\n`);
-          response.writeHead(502).end();
-        },
-      );
-    });
-  })
-  .listen(Number(process.env.PORT), '127.0.0.1', () => process.send?.('ready'));
+serveBearerJson('bare create', 502, create);
 
 async function create(actor: string): Promise<string> {
   const nowSeconds = Math.floor(Date.now() / 1000);

@@ -1,9 +1,7 @@
-import {createSecretKey} from 'node:crypto';
-import http from 'node:http';
-import jwt from 'jsonwebtoken';
 import {ZoomJoinTokenSigner} from '../src/providers/video/zoom/zoom-join-token';
 import {JoinKeyRepository} from '../src/repositories/join-key.repository';
 import {bareDataSource, barePool} from './bare-pool';
+import {serveBearerJson} from './bare-server';
 
 /**
  * The ceiling for `zoomToken`: no framework. Verifies the bearer JWT (HS256, key parsed once), upserts the
@@ -12,7 +10,6 @@ import {bareDataSource, barePool} from './bare-pool';
  * The meeting is given (the service reads it first, which this server does not).
  * Env: PORT, JWT_SECRET, SDK_KEY, SDK_SECRET, MEETING_ID, SESSION_NAME, PG_* (connection), PG_SCHEMA.
  */
-const bearerKey = createSecretKey(Buffer.from(process.env.JWT_SECRET!, 'utf8'));
 const signer = new ZoomJoinTokenSigner(process.env.SDK_KEY!, process.env.SDK_SECRET!);
 const pool = barePool();
 const joinKeys = new JoinKeyRepository(bareDataSource(pool));
@@ -20,29 +17,8 @@ const meetingId = Number(process.env.MEETING_ID);
 const sessionName = process.env.SESSION_NAME!;
 /** The service's default lifetime of a Zoom join token (capabilities.joinTokenTtl.defaultSeconds). */
 const TOKEN_MS = 7200_000;
-let failures = 0;
 
-http
-  .createServer((request, response) => {
-    request.resume();
-    request.on('end', () => {
-      let caller: {id: string};
-      try {
-        caller = jwt.verify((request.headers.authorization ?? '').slice(7), bearerKey, {algorithms: ['HS256']}) as {id: string};
-      } catch {
-        response.writeHead(401).end();
-        return;
-      }
-      issue(caller.id).then(
-        body => response.writeHead(200, {'Content-Type': 'application/json'}).end(body),
-        error => {
-          if (failures++ < 3) process.stderr.write(`bare zoom token failed: ${(error as Error).message}\n`);
-          response.writeHead(500).end();
-        },
-      );
-    });
-  })
-  .listen(Number(process.env.PORT), '127.0.0.1', () => process.send?.('ready'));
+serveBearerJson('bare zoom token', 500, issue);
 
 async function issue(attendeeId: string): Promise<string> {
   const joinKey = await joinKeys.issue(meetingId, {attendeeId});
