@@ -31,6 +31,8 @@ export interface ConnectionFact {
   reason: string | null;
   /** Replaces the attendee's metadata when given. */
   extMetadata?: unknown;
+  /** A media id of the connection to keep (a Vonage stream: moderation mutes by media). */
+  mediaId?: string;
 }
 
 export interface AttendeeQuery {
@@ -82,7 +84,7 @@ export class AttendeeRepository {
   async recordConnectionEvent(claim: CallbackClaim, fact: ConnectionFact, actor: string): Promise<RecordedConnection> {
     const result = await this.dataSource.pool.query({
       name: 'vcs-record-connection-event',
-      text: 'SELECT record_connection_event($1, $2, $3, $4::jsonb, $5, $6, $7, $8, $9, $10, $11::jsonb, $12) AS transition',
+      text: 'SELECT record_connection_event($1, $2, $3, $4::jsonb, $5, $6, $7, $8, $9, $10, $11::jsonb, $12, $13) AS transition',
       values: [
         claim.dedupeKey,
         claim.eventType,
@@ -96,6 +98,7 @@ export class AttendeeRepository {
         fact.reason,
         fact.extMetadata === undefined ? null : JSON.stringify(fact.extMetadata),
         actor,
+        fact.mediaId ?? null,
       ],
     });
     const transition = (result.rows[0] as {transition: string}).transition;

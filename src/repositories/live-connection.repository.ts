@@ -44,16 +44,6 @@ export class LiveConnectionRepository {
     return result.rowCount === 1;
   }
 
-  /** Remembers a medium a connection published (idempotent); the connection row may not exist yet. */
-  async recordMedia(meetingId: number, attendee: string, connectionId: string, mediaId: string): Promise<void> {
-    await this.dataSource.pool.query(
-      `INSERT INTO attendee_connections AS ac (session_detail_id, connection_id, attendee, media_ids) VALUES ($1, $2, $3, ARRAY[$4])
-       ON CONFLICT (session_detail_id, connection_id) DO UPDATE
-         SET media_ids = CASE WHEN $4 = ANY (ac.media_ids) THEN ac.media_ids ELSE ac.media_ids || $4 END`,
-      [meetingId, connectionId, attendee, mediaId],
-    );
-  }
-
   /**
    * A connection fact the service inferred (no callback to claim), through the same presence function as
    * callbacks (`apply_connection_fact`): the transition and its event are written once.

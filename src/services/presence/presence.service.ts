@@ -6,7 +6,6 @@ import {AuditLogRepository} from '../../repositories/audit-log.repository';
 import {MeetingRepository, MeetingSession} from '../../repositories/meeting.repository';
 import type {Transaction} from '../../repositories/transaction';
 import {JoinKeyRepository} from '../../repositories/join-key.repository';
-import {LiveConnectionRepository} from '../../repositories/live-connection.repository';
 import {CallbackClaim, WebhookEventRepository} from '../../repositories/webhook-event.repository';
 import {MeetingLimitsService} from '../meetings/meeting-limits.service';
 
@@ -24,7 +23,6 @@ export class PresenceService {
     @repository(WebhookEventRepository) private readonly callbacks: WebhookEventRepository,
     @repository(AuditLogRepository) private readonly audit: AuditLogRepository,
     @repository(JoinKeyRepository) private readonly joinKeys: JoinKeyRepository,
-    @repository(LiveConnectionRepository) private readonly liveConnections: LiveConnectionRepository,
     @service(MeetingLimitsService) private readonly limits: MeetingLimitsService,
   ) {}
 
@@ -41,9 +39,6 @@ export class PresenceService {
     const fact = await this.factOf(meeting.id, event);
     if (!fact) return (await this.callbacks.claim(undefined, claim, 'unknown_attendee')) ? 'unknown_attendee' : 'duplicate';
     const recorded = await this.attendees.recordConnectionEvent(claim, fact, actor);
-    // Kept beside the connection, for moderation on providers that mute by media (idempotent, so a redelivery repeats it harmlessly).
-    if (event.type === 'participant.joined' && event.mediaId)
-      await this.liveConnections.recordMedia(meeting.id, fact.attendee, fact.connectionId, event.mediaId);
     // The one extra statement of the hot path, and only when a meeting that ends when empty became empty.
     if (recorded.emptiedForMinutes !== null) await this.limits.emptied(meeting.id, recorded.emptiedForMinutes);
     return recorded.transition === 'duplicate' ? 'duplicate' : 'processed';
@@ -78,6 +73,8 @@ export class PresenceService {
       return {meetingId, attendee, connectionId: event.participantId, connected: false, at: event.occurredAt, reason: event.reason};
     }
     const extMetadata = identity?.data === undefined ? undefined : {data: identity.data};
-    return {meetingId, attendee, connectionId: event.participantId, connected: true, at: event.occurredAt, reason: null, extMetadata};
+    // Kept on the connection for moderation on providers that mute by media, in the callback's own statement.
+    const mediaId = event.mediaId;
+    return {meetingId, attendee, connectionId: event.participantId, connected: true, at: event.occurredAt, reason: null, extMetadata, mediaId};
   }
 }
